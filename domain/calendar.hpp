@@ -7,7 +7,12 @@
 // exist is skipped, and one that occurs twice takes its first occurrence only.
 //
 // Schedules have history: a rule set applies to local dates on or after its `effective_from`, until
-// the next set's. Everything here is pure (the tz database is read-only library data).
+// the next set's. Everything here is pure (the tz database is read-only library data), so every
+// function may be called from any thread at once; a Schedule is a plain value with no locking.
+//
+// Limit of the tz data as Debian's date/tz 3.0.1 reads it (the OS's compiled zone files): it knows
+// the transitions listed up to 2037 and does not extend the zone's rule past them, so local times
+// after 2037 use the last listed offset (for Berlin: CET all year).
 
 #include <date/tz.h>
 
@@ -68,6 +73,10 @@ struct ScheduleRule {
 // Checks shapes and ranges of a rule set and that no two rules overlap (same weekday, intersecting
 // [start, end)). Errors: invalid_field / out_of_range with field "rules[i].<name>", or
 // overlapping_rules with field "rules[j]" naming the later of the first overlapping pair.
+// <name> is the API's field name: weekdays, start, end, slot_minutes, capacity, consultation_types.
+// An empty weekdays or consultation_types is invalid_field; anything else outside its range is
+// out_of_range, including a slot that does not fit once between start and end (on slot_minutes).
+// Shapes are checked for every rule before any overlap, and the first failing rule is reported.
 Result<Unit> validate_rules(const std::vector<ScheduleRule>& rules);
 
 struct RuleSet {
@@ -100,6 +109,8 @@ struct Slot {
   int local_start_minute;    // local minutes after midnight of start
   int capacity;
   ConsultationTypes types;   // what the slot offers: the rule's types within the doctor's
+  // `types` may be empty and it is still a slot: booking it answers consultation_type_not_offered
+  // rather than not_a_slot.
   bool operator==(const Slot&) const = default;
 };
 
@@ -122,7 +133,8 @@ std::vector<Slot> slots_on(const Schedule& schedule, const date::time_zone& zone
                            int buffer_minutes, ConsultationTypes doctor_types);
 
 // The slot that starts exactly at `start`, or nullopt when none does (outside the schedule, off the
-// grid, or a skipped / second-occurrence DST start). Cheaper than scanning slots_on.
+// grid, or a skipped / second-occurrence DST start). Cheaper than scanning slots_on: it works
+// from the local time of `start` alone and allocates nothing. Always agrees with slots_on.
 std::optional<Slot> slot_starting_at(const Schedule& schedule, const date::time_zone& zone,
                                      Instant start, int buffer_minutes,
                                      ConsultationTypes doctor_types);

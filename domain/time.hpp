@@ -1,7 +1,7 @@
 #pragma once
 // Instants, local dates and times of day, and their text forms (API.md: RFC 3339 instants, replies
 // in UTC with `Z`; dates `2027-03-01` and times `09:00` in the doctor's own zone).
-// Pure functions: nothing here reads the clock.
+// Pure functions: nothing here reads the clock, and all are safe to call from any thread.
 
 #include <date/date.h>
 
@@ -19,8 +19,10 @@ using LocalDate = date::local_days;
 
 // Parses RFC 3339 ("2027-03-01T09:00:00Z", "2027-03-01T10:00:00+01:00", optional fraction, which
 // is truncated to the second). Returns nullopt for anything else, including invalid dates.
+// Accepts `T` or `t` between date and time and `Z`, `z` or +HH:MM / -HH:MM as the offset; refuses
+// second 60 (instants are POSIX time, without leap seconds).
 std::optional<Instant> parse_rfc3339(std::string_view text);
-// "2027-03-01T09:00:00Z".
+// "2027-03-01T09:00:00Z", always UTC (years 0000..9999 give valid RFC 3339).
 std::string format_rfc3339(Instant t);
 
 // Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
