@@ -161,6 +161,16 @@ TEST(SlotGrid, NoSlotThatWouldEndAfterRuleEnd) {
   EXPECT_EQ(local_starts(got), (std::vector{540, 570}));
 }
 
+TEST(SlotGrid, DayLongRuleRunsFromMidnightToMidnight) {
+  const auto& berlin = zone("Europe/Berlin");
+  const auto got = slots_on(schedule_of({rule(kMonday, 0, 1440, 480)}), berlin, ymd(2027, 3, 1), 0,
+                            ConsultationTypes::all());
+  EXPECT_EQ(local_starts(got), (std::vector{0, 480, 960}));
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got.front().start, start_of_day(ymd(2027, 3, 1), berlin));
+  EXPECT_EQ(got.back().end, start_of_day(ymd(2027, 3, 2), berlin));
+}
+
 TEST(SlotGrid, SlotEndIsStartPlusSlotMinutes) {
   const auto got = slots(schedule_of({rule(kMonday, 9 * 60, 10 * 60, 45)}), "UTC", ymd(2027, 3, 1));
   ASSERT_EQ(got.size(), 1u);
