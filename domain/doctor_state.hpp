@@ -35,6 +35,7 @@ struct Appointment {
   ConsultationType consultation_type = ConsultationType::in_person;
   std::int64_t fee = 0;
   AppointmentStatus status = AppointmentStatus::confirmed;
+  bool operator==(const Appointment&) const = default;
 };
 
 struct Hold {
@@ -44,6 +45,7 @@ struct Hold {
   Instant end;
   ConsultationType consultation_type = ConsultationType::in_person;
   Instant expires_at;
+  bool operator==(const Hold&) const = default;
 };
 
 struct Block {
@@ -53,6 +55,7 @@ struct Block {
   std::string reason;
   BlockKind kind = BlockKind::other;
   bool removed = false;
+  bool operator==(const Block&) const = default;
 };
 
 struct Walkin {
@@ -65,12 +68,14 @@ struct Walkin {
   Instant arrived_at;
   WalkinStatus status = WalkinStatus::waiting;
   std::uint64_t arrival = 0;  // order of registration within the stream
+  bool operator==(const Walkin&) const = default;
 };
 
 struct WaitlistOffer {
   Instant start;
   Instant end;
   Instant expires_at;
+  bool operator==(const WaitlistOffer&) const = default;
 };
 
 struct WaitlistEntry {
@@ -85,6 +90,7 @@ struct WaitlistEntry {
   WaitlistStatus status = WaitlistStatus::waiting;
   std::optional<WaitlistOffer> offer;  // set while offered
   std::string appointment_id;          // set once booked
+  bool operator==(const WaitlistEntry&) const = default;
 };
 
 // How much of one slot (by start instant) is taken, and by what.
@@ -93,6 +99,7 @@ struct SlotUse {
   std::vector<std::string> holds;   // ids of holds on this slot
   std::vector<std::string> offers;  // ids of waitlist entries with an offer on this slot
   int taken() const { return booked + static_cast<int>(holds.size() + offers.size()); }
+  bool operator==(const SlotUse&) const = default;
 };
 
 struct Applier;
