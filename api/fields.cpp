@@ -135,6 +135,35 @@ std::optional<std::string> FieldReader::one_of(std::string_view name,
   return std::nullopt;
 }
 
+std::optional<domain::Instant> FieldReader::instant(std::string_view name, Presence presence) {
+  const nlohmann::json* v = find(name, presence);
+  if (v == nullptr) return std::nullopt;
+  const auto parsed =
+      v->is_string() ? domain::parse_rfc3339(v->get_ref<const std::string&>()) : std::nullopt;
+  if (!parsed) invalid(name, "must be an RFC 3339 instant such as 2027-03-01T09:00:00Z");
+  return parsed;
+}
+
+std::optional<domain::LocalDate> FieldReader::date(std::string_view name, Presence presence) {
+  const nlohmann::json* v = find(name, presence);
+  if (v == nullptr) return std::nullopt;
+  const auto parsed =
+      v->is_string() ? domain::parse_local_date(v->get_ref<const std::string&>()) : std::nullopt;
+  if (!parsed) invalid(name, "must be a date such as 2027-03-01");
+  return parsed;
+}
+
+std::optional<int> FieldReader::time_of_day(std::string_view name, bool allow_end_of_day,
+                                            Presence presence) {
+  const nlohmann::json* v = find(name, presence);
+  if (v == nullptr) return std::nullopt;
+  const auto parsed =
+      v->is_string() ? domain::parse_time_of_day(v->get_ref<const std::string&>(), allow_end_of_day)
+                     : std::nullopt;
+  if (!parsed) invalid(name, "must be a time of day such as 09:00");
+  return parsed;
+}
+
 std::optional<std::vector<std::string>> FieldReader::string_list(std::string_view name,
                                                                  Presence presence) {
   const nlohmann::json* v = find(name, presence);

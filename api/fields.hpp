@@ -19,6 +19,7 @@
 
 #include "api/problem.hpp"
 #include "domain/result.hpp"
+#include "domain/time.hpp"
 
 namespace docket::api {
 
@@ -51,6 +52,16 @@ class FieldReader {
   std::optional<std::string> one_of(std::string_view name,
                                     std::initializer_list<std::string_view> allowed,
                                     Presence presence = Presence::required);
+  // An RFC 3339 instant ("2027-03-01T09:00:00Z" or with an offset), to the second.
+  std::optional<domain::Instant> instant(std::string_view name,
+                                         Presence presence = Presence::required);
+  // A local date "YYYY-MM-DD" that exists in the calendar.
+  std::optional<domain::LocalDate> date(std::string_view name,
+                                        Presence presence = Presence::required);
+  // A local time of day "HH:MM" as minutes after midnight; "24:00" only when
+  // `allow_end_of_day` (the end of a schedule rule).
+  std::optional<int> time_of_day(std::string_view name, bool allow_end_of_day = false,
+                                 Presence presence = Presence::required);
   // A JSON array of strings.
   std::optional<std::vector<std::string>> string_list(std::string_view name,
                                                       Presence presence = Presence::required);

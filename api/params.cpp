@@ -53,6 +53,35 @@ docket::Result<std::optional<std::int64_t>, Problem> query_integer(const QueryPa
   return std::optional<std::int64_t>{value};
 }
 
+docket::Result<std::optional<domain::LocalDate>, Problem> query_date(const QueryParams& params,
+                                                                     std::string_view name) {
+  auto text = query_value(params, name);
+  if (!text) return fail(std::move(text).error());
+  if (!text->has_value()) return std::optional<domain::LocalDate>{};
+  const auto parsed = domain::parse_local_date(**text);
+  if (!parsed) {
+    const std::string key(name);
+    return fail(
+        make_problem(domain::errc::invalid_field, key + " must be a date such as 2027-03-01", key));
+  }
+  return std::optional<domain::LocalDate>{*parsed};
+}
+
+docket::Result<std::optional<domain::Instant>, Problem> query_instant(const QueryParams& params,
+                                                                      std::string_view name) {
+  auto text = query_value(params, name);
+  if (!text) return fail(std::move(text).error());
+  if (!text->has_value()) return std::optional<domain::Instant>{};
+  const auto parsed = domain::parse_rfc3339(**text);
+  if (!parsed) {
+    const std::string key(name);
+    return fail(make_problem(domain::errc::invalid_field,
+                             key + " must be an RFC 3339 instant such as 2027-03-01T09:00:00Z",
+                             key));
+  }
+  return std::optional<domain::Instant>{*parsed};
+}
+
 docket::Result<Paging, Problem> read_paging(const QueryParams& params) {
   Paging paging;
   auto page = query_integer(params, "page", 1, std::numeric_limits<std::int64_t>::max() / 1024);

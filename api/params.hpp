@@ -10,6 +10,7 @@
 
 #include "api/problem.hpp"
 #include "domain/result.hpp"
+#include "domain/time.hpp"
 
 namespace docket::api {
 
@@ -36,6 +37,15 @@ docket::Result<std::optional<std::int64_t>, Problem> query_integer(const QueryPa
                                                                    std::string_view name,
                                                                    std::int64_t min,
                                                                    std::int64_t max);
+
+// A local date "YYYY-MM-DD": nullopt when absent, 422 invalid_field when malformed or not a
+// real date. Pure.
+docket::Result<std::optional<domain::LocalDate>, Problem> query_date(const QueryParams& params,
+                                                                     std::string_view name);
+
+// An RFC 3339 instant: nullopt when absent, 422 invalid_field when malformed. Pure.
+docket::Result<std::optional<domain::Instant>, Problem> query_instant(const QueryParams& params,
+                                                                      std::string_view name);
 
 // `page` (default 1, >= 1) and `per_page` (default 20, >= 1, anything above 100 is 100).
 // Problems carry the parameter as `field`: 422 invalid_field for a non-integer, 422

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace docket::api {
 namespace {
 
@@ -141,6 +143,42 @@ TEST(FieldReader, NestedUnknownFieldIsReported) {
   ASSERT_FALSE(done.ok());
   EXPECT_EQ(done.error().code, "unknown_field");
   EXPECT_EQ(done.error().field, "settings.colour");
+}
+
+TEST(FieldReader, ReadsInstantsDatesAndTimesOfDay) {
+  const json body = {{"start", "2027-03-01T10:00:00+01:00"},
+                     {"effective_from", "2027-01-01"},
+                     {"from", "09:00"},
+                     {"end", "24:00"}};
+  FieldReader in(body);
+  const auto start = in.instant("start");
+  ASSERT_TRUE(start.has_value());
+  EXPECT_EQ(domain::format_rfc3339(*start), "2027-03-01T09:00:00Z");
+  EXPECT_EQ(in.date("effective_from"), date::local_days{date::year{2027} / 1 / 1});
+  EXPECT_EQ(in.time_of_day("from"), 9 * 60);
+  EXPECT_EQ(in.time_of_day("end", true), 24 * 60);
+  EXPECT_TRUE(in.finish().ok());
+}
+
+TEST(FieldReader, MalformedInstantsDatesAndTimesAreInvalidField) {
+  const json body = {{"start", "tomorrow"}, {"day", "2027-02-29"}, {"end", "24:00"}, {"n", 5}};
+  const std::vector<std::function<void(FieldReader&)>> reads = {
+      [](FieldReader& r) { (void)r.instant("start"); },
+      [](FieldReader& r) { (void)r.date("day"); },
+      [](FieldReader& r) { (void)r.time_of_day("end"); },
+      [](FieldReader& r) { (void)r.instant("n"); },
+  };
+  const std::vector<std::string> fields = {"start", "day", "end", "n"};
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    FieldReader in(body);
+    for (const auto& f : fields)
+      in.accept(f);
+    reads[i](in);
+    const auto done = in.finish();
+    ASSERT_FALSE(done.ok()) << fields[i];
+    EXPECT_EQ(done.error().code, "invalid_field") << fields[i];
+    EXPECT_EQ(done.error().field, fields[i]);
+  }
 }
 
 }  // namespace

@@ -68,5 +68,29 @@ TEST(QueryInteger, ChecksRange) {
   EXPECT_FALSE(absent->has_value());
 }
 
+TEST(QueryDate, ParsesRealDatesOnly) {
+  const auto d = query_date({{"from", "2027-03-01"}}, "from");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(**d, date::local_days{date::year{2027} / 3 / 1});
+  for (const char* bad : {"2027-02-30", "2027-3-1", "01/03/2027", ""}) {
+    const auto r = query_date({{"from", bad}}, "from");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "invalid_field") << bad;
+    EXPECT_EQ(r.error().field, "from");
+  }
+  EXPECT_FALSE(query_date({}, "from")->has_value());
+}
+
+TEST(QueryInstant, ParsesRfc3339WithOffsets) {
+  const auto utc = query_instant({{"as_of", "2027-03-01T09:00:00Z"}}, "as_of");
+  const auto offset = query_instant({{"as_of", "2027-03-01T10:00:00+01:00"}}, "as_of");
+  ASSERT_TRUE(utc.ok());
+  ASSERT_TRUE(offset.ok());
+  EXPECT_EQ(**utc, **offset);
+  const auto bad = query_instant({{"as_of", "2027-03-01 09:00"}}, "as_of");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "invalid_field");
+}
+
 }  // namespace
 }  // namespace docket::api
