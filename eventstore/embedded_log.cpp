@@ -12,6 +12,7 @@
 #include "eventstore/append_validation.hpp"
 #include "eventstore/embedded_keys.hpp"
 #include "eventstore/embedded_store.hpp"
+#include "eventstore/envelope_codec.hpp"
 
 namespace docket::eventstore {
 namespace {
@@ -227,10 +228,8 @@ class EmbeddedLog final : public EventLog {
       e.correlation_id = request.metadata.correlation_id;
       e.causation_id = request.metadata.causation_id;
       e.prevhash = state.last_hash;
-      e.hash = compute_hash(e);
       e.position = result.position;
-      const std::string envelope =
-          to_cloudevent(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      const std::string envelope = seal_envelope(e);
       const std::uint64_t seq = first_seq + i;
       std::string seq_value;
       embedded::put_be64(seq_value, seq);

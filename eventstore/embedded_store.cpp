@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "eventstore/embedded_keys.hpp"
-#include "eventstore/envelope.hpp"
+#include "eventstore/envelope_codec.hpp"
 
 namespace docket::eventstore::embedded {
 namespace {
@@ -132,10 +132,8 @@ Result<RecordedEvent> Store::decode(std::uint64_t seq, std::string_view value,
                                     std::uint64_t* commit_first, std::uint64_t* commit_last) const {
   const auto v = decode_event_value(value);
   if (!v || seq < v->first || seq > v->last) return fail(corrupt_at(seq, "malformed header"));
-  auto j = nlohmann::json::parse(v->envelope, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail(corrupt_at(seq, "envelope is not JSON"));
-  auto event = from_cloudevent(j);
-  if (!event) return fail(corrupt_at(seq, "envelope lacks required attributes"));
+  auto event = parse_envelope(v->envelope);
+  if (!event) return fail(corrupt_at(seq, "envelope is not a valid CloudEvent"));
   event->position = Position({v->last});
   *commit_first = v->first;
   *commit_last = v->last;
@@ -159,6 +157,8 @@ Result<ReadBatch> Store::read_all(std::uint64_t after, std::size_t max_commits) 
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
 
+  // Growing a large vector step by step makes glibc consolidate its free lists again and again.
+  out.commits.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max_commits, head - after)));
   Commit current;
   std::uint64_t expect = after + 1;
   for (it->Seek(event_key(after + 1)); it->Valid(); it->Next()) {

@@ -7,6 +7,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "eventstore/envelope_codec.hpp"
+
 namespace docket::eventstore {
 namespace {
 
@@ -21,12 +23,6 @@ std::string to_hex(const unsigned char* bytes, std::size_t n) {
     out[2 * i + 1] = kHexDigits[bytes[i] & 0x0f];
   }
   return out;
-}
-
-// Invalid UTF-8 in event data must not throw out of the log; replacing it keeps the stored form
-// and the hashed form identical, because both are produced by this one function.
-std::string dump_compact(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 const std::string* string_at(const json& j, const char* key) {
@@ -115,10 +111,9 @@ std::optional<RecordedEvent> from_cloudevent(const json& j) {
 }
 
 std::string compute_hash(const RecordedEvent& e) {
-  json canonical = to_cloudevent(e);
-  canonical.erase("hash");
-  // nlohmann::json keeps object keys sorted, so the compact dump is the canonical form.
-  const std::string text = dump_compact(canonical);
+  // Byte for byte the compact dump of to_cloudevent(e) without `hash` (keys sorted), written
+  // without building the tree.
+  const std::string text = envelope_text(e, /*with_hash=*/false);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {

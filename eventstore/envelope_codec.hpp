@@ -1,0 +1,28 @@
+#pragma once
+// The stored text form of an envelope, fast. Semantically this is exactly
+//   seal:  e.hash = compute_hash(e); text = to_cloudevent(e).dump()
+//   parse: from_cloudevent(nlohmann::json::parse(text))
+// but it serializes the envelope attribute by attribute instead of building a JSON tree, and parses
+// the common shape of stored envelopes directly into a RecordedEvent, falling back to the general
+// path above for anything unusual. The log's writer and scans are bound by this code.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "eventstore/envelope.hpp"
+
+namespace docket::eventstore {
+
+// The canonical form (every attribute but `hash`, compact, keys sorted) when `with_hash` is false;
+// the stored form (the same with `hash`) when true. Pure, thread-safe.
+std::string envelope_text(const RecordedEvent& e, bool with_hash);
+
+// Sets `e.hash` to the hash of its canonical form and returns its stored text.
+std::string seal_envelope(RecordedEvent& e);
+
+// Parses a stored envelope; nullopt when from_cloudevent would reject it or it is not JSON.
+// `position` is left default. Pure, thread-safe.
+std::optional<RecordedEvent> parse_envelope(std::string_view text);
+
+}  // namespace docket::eventstore
