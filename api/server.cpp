@@ -153,8 +153,8 @@ struct Server::Impl {
   std::thread listener;
   std::future<void> listener_done;
   std::atomic<bool> started{false};
-  std::atomic<bool> stopping{false};
-  std::mutex stop_mutex;  // one stop() at a time joins the listener
+  std::mutex stop_mutex;      // one stop() at a time joins the listener
+  bool http_stopped = false;  // guarded by stop_mutex
 };
 
 RouteStats* Server::Impl::stats_for(const Route* route) {
@@ -219,8 +219,19 @@ void Server::Impl::configure() {
 void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
                             const httplib::ContentReader* reader) {
   current_trace = Trace{true, unmatched.get(), std::chrono::steady_clock::now()};
-  in_flight.fetch_add(1, std::memory_order_relaxed);
-  in_flight_gauge->add(1);
+  struct InFlight {
+    Impl& s;
+    explicit InFlight(Impl& impl) : s(impl) {
+      s.in_flight.fetch_add(1, std::memory_order_relaxed);
+      s.in_flight_gauge->add(1);
+    }
+    ~InFlight() {
+      s.in_flight_gauge->add(-1);
+      s.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+  } counted(*this);
   bool keep_connection = true;
   Reply reply = handle(req, reader, keep_connection);
   res.status = reply.status;
@@ -232,8 +243,6 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
   } else {
     res.body.clear();
   }
-  in_flight_gauge->add(-1);
-  in_flight.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void Server::Impl::drain(const httplib::Request& req, const httplib::ContentReader* reader,
@@ -260,17 +269,16 @@ BodyRead Server::Impl::read_body(const httplib::Request& req, const httplib::Con
     drain(req, &reader, keep_connection);
     return BodyRead::too_large;
   }
-  bool over = false;
+  // A chunked body has no declared length: keep what fits, then discard up to drain_limit so
+  // that the client, still sending, gets the 413 instead of a reset.
+  std::uint64_t seen = 0;
   const bool complete = reader([&](const char* data, std::size_t n) {
-    if (out.size() + n > max_body_bytes) {
-      over = true;
-      return false;
-    }
-    out.append(data, n);
-    return true;
+    seen += n;
+    if (seen <= max_body_bytes) out.append(data, n);
+    return seen <= drain_limit;
   });
-  if (over) {
-    keep_connection = false;  // the rest of a chunked body is still on the wire
+  if (seen > max_body_bytes) {
+    if (!complete) keep_connection = false;  // the rest is still on the wire
     return BodyRead::too_large;
   }
   if (!complete) {
@@ -425,8 +433,23 @@ bool Server::stop(std::chrono::milliseconds grace) {
   Impl& s = *impl_;
   const std::lock_guard lock(s.stop_mutex);
   if (!s.started.load() || !s.listener_done.valid()) return true;
-  if (!s.stopping.exchange(true)) s.http.stop();
-  if (s.listener_done.wait_for(grace) != std::future_status::ready) return false;
+  // cpp-httplib's stop() does nothing before its listener runs and must not be repeated after,
+  // so call it exactly once, as soon as the listener is seen running (or it has ended anyway).
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (true) {
+    if (!s.http_stopped && s.http.is_running()) {
+      s.http.stop();
+      s.http_stopped = true;
+    }
+    const auto step = s.http_stopped
+                          ? deadline - std::chrono::steady_clock::now()
+                          : std::chrono::steady_clock::duration(std::chrono::milliseconds(5));
+    if (s.listener_done.wait_for(std::max(step, std::chrono::steady_clock::duration::zero())) ==
+        std::future_status::ready) {
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+  }
   if (s.listener.joinable() && s.listener.get_id() != std::this_thread::get_id()) {
     s.listener.join();
   }

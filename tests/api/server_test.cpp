@@ -421,6 +421,44 @@ TEST_F(ServerTest, GracefulStopFinishesTheRequestInFlight) {
   EXPECT_TRUE(stopped.get());
 }
 
+TEST_F(ServerTest, StopIsBoundedByItsGrace) {
+  auto slow = std::async(std::launch::async, [port = server_->port()] {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(10);
+    return c.Get("/v1/slow");
+  });
+  ASSERT_EQ(gate_.entered.get_future().wait_for(5s), std::future_status::ready);
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_FALSE(server_->stop(50ms)) << "a request is still in flight";
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 5s);
+  gate_.release.set_value();
+  const auto r = slow.get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(server_->stop(5s));
+  EXPECT_TRUE(server_->stop(5s)) << "stop is idempotent";
+}
+
+TEST_F(ServerTest, OptionsAndHeadFollowTheRouteTable) {
+  auto c = client();
+  const auto options = c.Options("/v1/things/t1");
+  ASSERT_TRUE(options);
+  EXPECT_EQ(options->status, 204);
+  EXPECT_EQ(options->get_header_value("Allow"), "DELETE");
+  expect_problem(c.Options("/v1/nothing-here"), 404, "not_found");
+  const auto head = c.Head("/v1/ping");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+}
+
+TEST(ServerStart, StopBeforeStartIsANoOp) {
+  metrics::Registry registry;
+  Server server(RouteTable{}, registry, ServerOptions{});
+  EXPECT_TRUE(server.stop(1s));
+  EXPECT_EQ(server.port(), 0);
+}
+
 TEST(ServerStart, ReportsABindFailure) {
   metrics::Registry registry;
   ServerOptions options;
