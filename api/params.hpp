@@ -1,5 +1,5 @@
 #pragma once
-// Query-string helpers for list and range endpoints (API.md, "Conventions": lists are paged,
+// Query-string readers for list and range endpoints (API.md, "Conventions": lists are paged,
 // `page` from 1, `per_page` above 100 treated as 100).
 
 #include <cstdint>
@@ -14,7 +14,7 @@
 
 namespace docket::api {
 
-// The same type as httplib::Params (decoded query parameters), so these helpers need no server.
+// The same type as httplib::Params (decoded query parameters), so these functions need no server.
 using QueryParams = std::multimap<std::string, std::string>;
 
 inline constexpr std::int64_t default_per_page = 20;

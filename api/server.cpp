@@ -407,11 +407,12 @@ docket::Status<std::string> Server::start() {
     }
   }
   s.bound_port.store(port);
-  std::packaged_task<void()> serve([&s] {
+  std::promise<void> done;
+  s.listener_done = done.get_future();
+  s.listener = std::thread([&s, done = std::move(done)]() mutable {
     if (!s.http.listen_after_bind()) s.options.logger->error("http listener stopped with an error");
+    done.set_value();
   });
-  s.listener_done = serve.get_future();
-  s.listener = std::thread(std::move(serve));
   // stop() is a no-op until the listener runs, so do not return before it does.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!s.http.is_running()) {
