@@ -1,7 +1,7 @@
 // A trivial route on the Docket HTTP server wrapper, for wrk (bench/http/ping.lua): it measures
 // the plumbing alone (routing, metrics, response writing), not any endpoint.
 //
-//   http_ping_server [port=18080] [seconds=30] [max_requests=5000000] [threads=64]
+//   http_ping_server [port=18080] [seconds=30] [max_requests=5000000] [threads=64] [backlog=4096]
 //
 // Binds 127.0.0.1 only and stops by itself after `seconds` or `max_requests` pings, whichever
 // comes first. Access logging is off (warn level) so the figure is the server's, not the log's.
@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   const auto seconds = arg(argc, argv, 2, 30);
   const auto max_requests = arg(argc, argv, 3, 5'000'000);
   const auto threads = arg(argc, argv, 4, 64);
+  const auto backlog = arg(argc, argv, 5, 4096);  // 5 reproduces cpp-httplib's own
 
   spdlog::set_level(spdlog::level::warn);
   std::atomic<std::int64_t> served{0};
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   options.host = "127.0.0.1";
   options.port = static_cast<int>(port);
   options.threads = static_cast<std::size_t>(threads);
+  options.listen_backlog = static_cast<int>(backlog);
   options.access_log_level = spdlog::level::debug;
   Server server(std::move(routes), registry, options);
   if (auto started = server.start(); !started) {
