@@ -98,10 +98,11 @@ Result<Slot> check_slot(const DoctorState& s, const SlotRequest& r, Instant now)
   if (is_blocked(s, slot->start, slot->end)) {
     return error(errc::slot_blocked, "the doctor is not available then", "start");
   }
-  for (const std::string& id : s.live_appointments_of(r.patient_id)) {
-    if (id == r.moving_appointment) continue;
-    const Appointment* a = s.find_appointment(id);
-    if (a != nullptr && a->start < slot->end && slot->start < a->end) {
+  const auto& ids = s.live_appointments_of(r.patient_id);
+  const auto& spans = s.live_spans_of(r.patient_id);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (spans[i].first < slot->end && slot->start < spans[i].second &&
+        ids[i] != r.moving_appointment) {
       return error(errc::patient_conflict, "the patient already has an appointment then", "start");
     }
   }

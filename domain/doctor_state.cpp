@@ -30,7 +30,11 @@ struct Applier {
 
   void occupy(const Appointment& a) {
     s.slot_use_[key_of(a.start)].booked += 1;
-    if (is_live(a.status)) s.live_by_patient_[a.patient_id].push_back(a.id);
+    if (is_live(a.status)) {
+      auto& live = s.live_by_patient_[a.patient_id];
+      live.ids.push_back(a.id);
+      live.spans.emplace_back(a.start, a.end);
+    }
   }
   void vacate(const Appointment& a) {
     const auto it = s.slot_use_.find(key_of(a.start));
@@ -38,8 +42,13 @@ struct Applier {
     if (is_live(a.status)) {
       const auto p = s.live_by_patient_.find(a.patient_id);
       if (p != s.live_by_patient_.end()) {
-        erase_id(p->second, a.id);
-        if (p->second.empty()) s.live_by_patient_.erase(p);
+        auto& live = p->second;
+        const auto it = std::find(live.ids.begin(), live.ids.end(), a.id);
+        if (it != live.ids.end()) {
+          live.spans.erase(live.spans.begin() + (it - live.ids.begin()));
+          live.ids.erase(it);
+        }
+        if (live.ids.empty()) s.live_by_patient_.erase(p);
       }
     }
   }
@@ -269,7 +278,14 @@ int DoctorState::taken(Instant start) const {
 const std::vector<std::string>& DoctorState::live_appointments_of(
     std::string_view patient_id) const {
   const auto it = live_by_patient_.find(std::string(patient_id));
-  return it == live_by_patient_.end() ? no_ids : it->second;
+  return it == live_by_patient_.end() ? no_ids : it->second.ids;
+}
+
+const std::vector<std::pair<Instant, Instant>>& DoctorState::live_spans_of(
+    std::string_view patient_id) const {
+  static const std::vector<std::pair<Instant, Instant>> none;
+  const auto it = live_by_patient_.find(std::string(patient_id));
+  return it == live_by_patient_.end() ? none : it->second.spans;
 }
 
 const std::vector<std::string>& DoctorState::holds_of(std::string_view patient_id) const {

@@ -137,6 +137,8 @@ class DoctorState {
   int taken(Instant start) const;
   // Ids of the patient's live appointments (pending, confirmed, checked in, in progress).
   const std::vector<std::string>& live_appointments_of(std::string_view patient_id) const;
+  // The [start, end) of the same appointments, in the same order (conflict checks need no lookup).
+  const std::vector<std::pair<Instant, Instant>>& live_spans_of(std::string_view patient_id) const;
   // Ids of the patient's holds not yet ended by an event.
   const std::vector<std::string>& holds_of(std::string_view patient_id) const;
   // Waiting entries (status waiting) for a local date, in offer order: priority desc, then join.
@@ -177,7 +179,12 @@ class DoctorState {
   std::unordered_map<std::string, WaitlistEntry> waitlist_;
 
   std::unordered_map<std::int64_t, SlotUse> slot_use_;  // key: start, seconds since epoch
-  std::unordered_map<std::string, std::vector<std::string>> live_by_patient_;
+  struct PatientLive {
+    std::vector<std::string> ids;
+    std::vector<std::pair<Instant, Instant>> spans;  // parallel to ids
+    bool operator==(const PatientLive&) const = default;
+  };
+  std::unordered_map<std::string, PatientLive> live_by_patient_;
   std::unordered_map<std::string, std::vector<std::string>> holds_by_patient_;
   std::map<LocalDate, std::vector<std::string>> waiting_by_date_;
   std::map<LocalDate, int> appointment_sequence_;
@@ -192,6 +199,14 @@ DoctorState initial_state();
 // Evolve in place: applies one event. Never fails and decides nothing; an event that does not fit
 // the state (which `decide` never produces) is applied as far as it makes sense.
 void apply(DoctorState& state, const Event& event);
+// Event is a std::variant, so an unqualified `apply(state, event)` also finds std::apply by ADL;
+// these exact matches keep the call on the overload above for non-const events too.
+inline void apply(DoctorState& state, Event& event) {
+  apply(state, static_cast<const Event&>(event));
+}
+inline void apply(DoctorState& state, Event&& event) {
+  apply(state, static_cast<const Event&>(event));
+}
 
 // Evolve as a value: `state` with `event` applied.
 DoctorState evolve(DoctorState state, const Event& event);

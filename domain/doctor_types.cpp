@@ -1,7 +1,6 @@
 #include "domain/doctor_types.hpp"
 
 #include <array>
-#include <cstdio>
 
 namespace docket::domain {
 namespace {
@@ -72,18 +71,41 @@ std::optional<WaitlistStatus> parse_waitlist_status(std::string_view text) noexc
   return parse_in<WaitlistStatus>(waitlist_status_names, text);
 }
 
+namespace {
+
+// Writes `value` in decimal at `out`, zero-padded to `width` digits (more when it needs more);
+// returns the end.
+char* put_padded(char* out, long value, int width) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  for (int i = n; i < width; ++i)
+    *out++ = '0';
+  while (n > 0)
+    *out++ = digits[--n];
+  return out;
+}
+
+}  // namespace
+
+// Hand-formatted: this runs on every booking, and snprintf costs more than the rest of a decision.
 std::string format_appointment_number(LocalDate day, int sequence) {
   const date::year_month_day ymd{day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "APT-%04d%02u%02u-%04d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), sequence);
-  return buf;
+  char buf[64] = {'A', 'P', 'T', '-'};
+  char* p = put_padded(buf + 4, static_cast<int>(ymd.year()), 4);
+  p = put_padded(p, static_cast<unsigned>(ymd.month()), 2);
+  p = put_padded(p, static_cast<unsigned>(ymd.day()), 2);
+  *p++ = '-';
+  p = put_padded(p, sequence, 4);
+  return std::string(buf, p);
 }
 
 std::string format_queue_number(int sequence) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "Q%03d", sequence);
-  return buf;
+  char buf[32] = {'Q'};
+  return std::string(buf, put_padded(buf + 1, sequence, 3));
 }
 
 }  // namespace docket::domain
