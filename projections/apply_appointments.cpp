@@ -1,0 +1,136 @@
+// The appointments model: each appointment as the API shows it, indexed by doctor, by patient
+// and clinic-wide, each index both across statuses and per status, with a count per index, so
+// that a page is a seek plus a short walk and its total one read.
+
+#include "projections/apply_internal.hpp"
+#include "projections/records.hpp"
+
+namespace docket::projections::detail {
+
+namespace {
+
+namespace dm = docket::domain;
+using key::Dim;
+
+std::uint8_t status_byte(dm::AppointmentStatus s) {
+  return static_cast<std::uint8_t>(s);
+}
+
+// Adds (`delta` 1) or removes (-1) every index entry of `a` and moves the counts with it.
+void index(Txn& txn, const AppointmentRecord& a, int delta) {
+  const std::pair<Dim, std::string_view> dims[] = {
+      {Dim::all, {}}, {Dim::doctor, a.doctor_id}, {Dim::patient, a.patient_id}};
+  for (const auto& [dim, value] : dims) {
+    for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
+      std::string k = key::appt_index(dim, value, status, a.start, a.id);
+      if (delta > 0) {
+        txn.put(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
+      } else {
+        txn.del(std::move(k));
+      }
+      txn.add(key::appt_count(dim, value, status), delta);
+    }
+  }
+}
+
+struct AppointmentApplier {
+  const EventContext& c;
+
+  std::optional<AppointmentRecord> load(std::string_view id) {
+    const auto bytes = c.txn.get(key::appointment(id));
+    return bytes ? decode_appointment(*bytes) : std::nullopt;
+  }
+  void touch(AppointmentRecord& a) {
+    a.version = c.version;
+    a.updated_at = c.raw.time;
+    c.txn.put(key::appointment(a.id), encode(a));
+  }
+  void move(std::string_view id, dm::AppointmentStatus to) {
+    auto a = load(id);
+    if (!a) return;
+    index(c.txn, *a, -1);
+    a->status = to;
+    index(c.txn, *a, 1);
+    touch(*a);
+  }
+
+  void operator()(const dm::AppointmentBooked& e) {
+    if (auto old = load(e.appointment_id)) index(c.txn, *old, -1);
+    AppointmentRecord a;
+    a.id = e.appointment_id;
+    a.number = e.number;
+    a.status = e.status;
+    a.doctor_id = std::string(c.doctor_id);
+    a.patient_id = e.patient_id;
+    a.start = e.start;
+    a.end = e.end;
+    a.consultation_type = e.consultation_type;
+    a.fee = e.fee;
+    a.created_at = c.raw.time;
+    index(c.txn, a, 1);
+    touch(a);
+  }
+  void operator()(const dm::AppointmentConfirmed& e) {
+    move(e.appointment_id, dm::AppointmentStatus::confirmed);
+  }
+  void operator()(const dm::AppointmentRejected& e) {
+    move(e.appointment_id, dm::AppointmentStatus::rejected);
+  }
+  void operator()(const dm::AppointmentCancelled& e) {
+    move(e.appointment_id, dm::AppointmentStatus::cancelled);
+  }
+  void operator()(const dm::AppointmentCheckedIn& e) {
+    move(e.appointment_id, dm::AppointmentStatus::checked_in);
+  }
+  void operator()(const dm::AppointmentStarted& e) {
+    move(e.appointment_id, dm::AppointmentStatus::in_progress);
+  }
+  void operator()(const dm::AppointmentCompleted& e) {
+    move(e.appointment_id, dm::AppointmentStatus::completed);
+  }
+  void operator()(const dm::AppointmentNoShow& e) {
+    move(e.appointment_id, dm::AppointmentStatus::no_show);
+  }
+  void operator()(const dm::AppointmentRescheduled& e) {
+    auto a = load(e.appointment_id);
+    if (!a) return;
+    index(c.txn, *a, -1);
+    a->start = e.new_start;
+    a->end = e.new_end;
+    a->status = e.new_status;
+    index(c.txn, *a, 1);
+    touch(*a);
+  }
+  template <class Other>
+  void operator()(const Other&) {}
+};
+
+// The appointment an event belongs to in its history, empty when none.
+struct HistoryOwner {
+  template <class E>
+  std::string_view operator()(const E& e) const {
+    if constexpr (requires { e.appointment_id; }) {
+      return e.appointment_id;
+    } else {
+      return {};
+    }
+  }
+};
+
+}  // namespace
+
+void apply_appointments(const EventContext& c, const domain::Event& e) {
+  std::visit(AppointmentApplier{c}, e);
+}
+
+void apply_history(const EventContext& c, const domain::Event& e) {
+  const std::string_view id = std::visit(HistoryOwner{}, e);
+  if (id.empty()) return;
+  const nlohmann::json entry = {{"type", c.raw.type},
+                                {"time", c.raw.time},
+                                {"actor", {{"sub", c.raw.actor.sub}, {"role", c.raw.actor.role}}},
+                                {"data", c.raw.data}};
+  c.txn.put(key::history(id, c.version), entry.dump());
+}
+
+}  // namespace docket::projections::detail

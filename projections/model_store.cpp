@@ -1,0 +1,200 @@
+#include "projections/model_store.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <system_error>
+
+#include "projections/apply.hpp"
+#include "projections/codec.hpp"
+#include "projections/records.hpp"
+#include "projections/txn.hpp"
+
+namespace docket::projections {
+
+namespace {
+
+rocksdb::Options db_options() {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.write_buffer_size = 64 << 20;
+  o.max_background_jobs = 2;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.block_cache = rocksdb::NewLRUCache(64 << 20);
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+Failure<Error> io(const rocksdb::Status& s, std::string_view what) {
+  return error(errc::io_error, std::string(what) + ": " + s.ToString());
+}
+
+}  // namespace
+
+std::string_view to_string(errc e) noexcept {
+  switch (e) {
+    case errc::io_error:
+      return "io_error";
+    case errc::corrupt:
+      return "corrupt";
+    case errc::log_error:
+      return "log_error";
+    case errc::closed:
+      return "closed";
+    case errc::timeout:
+      return "timeout";
+    case errc::not_found:
+      return "not_found";
+    case errc::invalid_argument:
+      return "invalid_argument";
+  }
+  return "unknown";
+}
+
+ModelStore::ModelStore(std::filesystem::path directory, std::unique_ptr<rocksdb::DB> db,
+                       eventstore::Position checkpoint)
+    : directory_(std::move(directory)), db_(std::move(db)), checkpoint_(std::move(checkpoint)) {}
+
+ModelStore::~ModelStore() {
+  const rocksdb::Status closed = db_->Close();
+  closed.PermitUncheckedError();  // closing after every write already reached the WAL
+  db_.reset();
+  if (drop_) {
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
+  }
+}
+
+Result<std::unique_ptr<ModelStore>> ModelStore::open(const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) return error(errc::io_error, "cannot create " + directory.string() + ": " + ec.message());
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status s = rocksdb::DB::Open(db_options(), directory.string(), &raw);
+  if (!s.ok()) return io(s, "open read models");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string token;
+  eventstore::Position checkpoint;
+  const rocksdb::Status g = db->Get(rocksdb::ReadOptions(), std::string(kCheckpointKey), &token);
+  if (g.ok()) {
+    auto parsed = eventstore::Position::from_token(token);
+    if (!parsed) return error(errc::corrupt, "stored checkpoint does not parse");
+    checkpoint = std::move(*parsed);
+  } else if (!g.IsNotFound()) {
+    return io(g, "read checkpoint");
+  }
+  return std::unique_ptr<ModelStore>(new ModelStore(directory, std::move(db), checkpoint));
+}
+
+eventstore::Position ModelStore::checkpoint() const {
+  std::lock_guard lock(mu_);
+  return checkpoint_;
+}
+
+Result<ApplyCounts> ModelStore::apply(const std::vector<eventstore::Commit>& commits,
+                                      ModelSet models, WriteMode mode,
+                                      const eventstore::Position* until) {
+  eventstore::Position next = checkpoint();
+  Txn txn(*db_);
+  ApplyCounts counts;
+  bool moved = false;
+  for (const eventstore::Commit& commit : commits) {
+    if (until != nullptr && !until->covers(commit.position)) break;
+    if (next.covers(commit.position)) {
+      counts.skipped += commit.events.size();
+      continue;
+    }
+    Status applied = apply_commit(txn, commit, models, counts);
+    if (!applied.ok()) return fail(applied.error());
+    next.merge(commit.position);
+    moved = true;
+  }
+  if (txn.failed()) return error(errc::io_error, "read during apply failed");
+  if (!moved) return counts;
+  rocksdb::WriteBatch batch;
+  txn.write_to(batch);
+  const rocksdb::Status put = batch.Put(std::string(kCheckpointKey), next.to_token());
+  if (!put.ok() || txn.failed()) return error(errc::io_error, "building the write batch failed");
+  rocksdb::WriteOptions wo;
+  wo.sync = false;
+  wo.disableWAL = mode == WriteMode::bulk;
+  const rocksdb::Status w = db_->Write(wo, &batch);
+  if (!w.ok()) return io(w, "write batch");
+  std::lock_guard lock(mu_);
+  checkpoint_ = std::move(next);
+  return counts;
+}
+
+Status ModelStore::flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  const rocksdb::Status s = db_->Flush(fo);
+  if (!s.ok()) return io(s, "flush");
+  return unit;
+}
+
+Status ModelStore::copy_tables_from(const ModelStore& from, ModelSet models) {
+  for (const Model m : models.list()) {
+    for (const char table : tables_of(m)) {
+      const std::string prefix(1, table);
+      rocksdb::WriteBatch batch;
+      const rocksdb::Status del = batch.DeleteRange(prefix, prefix_end(prefix));
+      if (!del.ok()) return io(del, "clear table");
+      bool ok = true;
+      from.scan(prefix, {}, [&](std::string_view k, std::string_view v) {
+        ok = batch.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice(v.data(), v.size())).ok();
+        return ok;
+      });
+      if (!ok) return error(errc::io_error, "copy table");
+      rocksdb::WriteOptions wo;
+      wo.disableWAL = true;
+      const rocksdb::Status w = db_->Write(wo, &batch);
+      if (!w.ok()) return io(w, "copy table");
+    }
+  }
+  return unit;
+}
+
+std::string ModelStore::dump(ModelSet models) const {
+  std::string out;
+  for (const Model m : models.list()) {
+    for (const char table : tables_of(m)) {
+      scan(std::string(1, table), {}, [&](std::string_view k, std::string_view v) {
+        key_str(out, k);
+        out.append(std::to_string(v.size())).push_back(':');
+        out.append(v);
+        return true;
+      });
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> ModelStore::get(std::string_view key) const {
+  std::string value;
+  const rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  if (!s.ok()) return std::nullopt;
+  return value;
+}
+
+void ModelStore::scan(std::string_view prefix, std::string_view from,
+                      const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  const std::string end = prefix_end(prefix);
+  const rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  const std::string_view start = from.empty() ? prefix : from;
+  for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    const rocksdb::Slice v = it->value();
+    if (!fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) break;
+  }
+  it->status().PermitUncheckedError();  // a failed scan ends early; queries read what they got
+}
+
+}  // namespace docket::projections
