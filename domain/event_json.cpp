@@ -14,7 +14,7 @@ struct adl_serializer<docket::domain::Instant> {
     j = docket::domain::format_rfc3339(t);
   }
   static void from_json(const json& j, docket::domain::Instant& t) {
-    const auto parsed = docket::domain::parse_rfc3339(j.get<std::string>());
+    const auto parsed = docket::domain::parse_rfc3339(j.get_ref<const std::string&>());
     if (!parsed) throw std::invalid_argument("not an RFC 3339 instant");
     t = *parsed;
   }
@@ -219,6 +219,15 @@ Result<Event> decode(std::string_view type, const json& data) {
 }
 
 Result<Event> decode(std::string_view type, const json& data, const UpcasterRegistry& upcasters) {
+  // Current types (nearly every stored event) decode straight from `data`: copying it first cost
+  // a third of decode.
+  if (const Known* k = find_known(type)) {
+    try {
+      return k->decode(data);
+    } catch (const std::exception& e) {
+      return error(errc::invalid_field, std::string(type) + ": " + e.what());
+    }
+  }
   EncodedEvent current{std::string(type), data};
   for (int step = 0;; ++step) {
     if (const Known* k = find_known(current.type)) {
