@@ -208,13 +208,13 @@ Decision decide_expire_due(const DoctorState& s, const ExpireDue& c, Instant now
   OfferMaker offers(s, now, c.actor, out);
   for (const auto& [at, id] : s.deadlines()) {
     if (at > now) break;
-    if (const Hold* h = s.find_hold(id)) {
+    if (const Hold* h = s.find_hold(id); h != nullptr && h->expires_at == at) {
       out.emplace_back(HoldExpired{c.actor, h->id, h->patient_id, h->start, h->expires_at});
       offers.freed(h->start, 0);
       continue;
     }
     const auto it = s.waitlist().find(id);
-    if (it != s.waitlist().end() && it->second.offer) {
+    if (it != s.waitlist().end() && it->second.offer && it->second.offer->expires_at == at) {
       const WaitlistEntry& e = it->second;
       out.emplace_back(WaitlistOfferExpired{c.actor, e.id, e.patient_id, e.offer->start});
       offers.freed(e.offer->start, 0);

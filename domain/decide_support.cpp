@@ -142,10 +142,17 @@ bool OfferMaker::offerable(const Slot& slot) const {
   return !is_blocked(s_, slot.start, slot.end, ignore_block_);
 }
 
+// An entry matches a slot on its date, from <= start < to, offering its type, unless its patient
+// already has a live appointment overlapping the slot (the offer could never be accepted).
 bool OfferMaker::matches(const WaitlistEntry& e, const Slot& slot) const {
-  return !offered_.contains(e.id) && e.date == slot.date &&
-         e.from_minute <= slot.local_start_minute && slot.local_start_minute < e.to_minute &&
-         slot.types.contains(e.consultation_type);
+  if (offered_.contains(e.id) || e.date != slot.date || slot.local_start_minute < e.from_minute ||
+      slot.local_start_minute >= e.to_minute || !slot.types.contains(e.consultation_type)) {
+    return false;
+  }
+  for (const auto& [start, end] : s_.live_spans_of(e.patient_id)) {
+    if (start < slot.end && slot.start < end) return false;
+  }
+  return true;
 }
 
 void OfferMaker::offer(const WaitlistEntry& e, const Slot& slot) {

@@ -25,8 +25,7 @@ namespace docket::domain {
 // Failure: an Error carrying the API code, the field at fault where one is, and for
 // conflicting_appointments the appointment ids in `ids`. Never modifies `state`.
 //
-// Rules and the order in which a booking is checked are documented in doctor.cpp's companions
-// (decide_booking.cpp for appointments and holds).
+// Rules, boundary conventions and the order in which a booking is checked: domain/README.md.
 Result<std::vector<Event>> decide(const DoctorState& state, const Command& command, Instant now);
 
 // A walk-in's place in its day's queue: 1-based position among the waiting and the estimated wait.

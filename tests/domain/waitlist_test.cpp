@@ -114,6 +114,17 @@ TEST(WaitlistOffer, SkipsEntriesThatDoNotMatch) {
                                     AppointmentStatus::confirmed, "", Personal{}}});
 }
 
+TEST(WaitlistOffer, SkipsAPatientWhoAlreadyHasAnAppointmentThen) {
+  const DoctorState s =
+      given({registered(), schedule_set({weekday_rule(2)})},
+            {booked("apt-1", "pat-1", monday9), booked("apt-2", "pat-2", monday9, 2),
+             joined("wl-1", "pat-2", monday), joined("wl-2", "pat-3", monday)});
+  const auto events = then_ok(decide(s, CancelAppointment{patient(), "apt-1", ""}, now));
+  const auto* o = first_of<WaitlistOffered>(events);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->entry_id, "wl-2");
+}
+
 TEST(WaitlistOffer, MatchesFromInclusively) {
   const DoctorState s = given(
       standard_doctor(),
