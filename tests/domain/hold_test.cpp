@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/domain/doctor_fixture.hpp"
 
 namespace docket::domain::testing {
@@ -147,6 +149,37 @@ TEST(ExpireDue, ExpiresAHoldOneMinuteAfterItsExpiry) {
       then_ok(decide(held_by("pat-1"), ExpireDue{scheduler()}, expiry + minutes(1)));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<HoldExpired>(events[0]));
+}
+
+TEST(ExpireDue, ExpiresEverythingDueAndNothingElse) {
+  const DoctorState s =
+      given(standard_doctor(),
+            {hold_placed("hold-1", "pat-1", monday9, expiry),
+             hold_placed("hold-2", "pat-2", monday9 + minutes(30), expiry),
+             hold_placed("hold-3", "pat-3", monday9 + minutes(60), expiry + seconds(1))});
+  const auto events = then_ok(decide(s, ExpireDue{scheduler()}, expiry));
+  ASSERT_EQ(events.size(), 2u);
+  std::vector<std::string> ids;
+  for (const Event& e : events)
+    ids.push_back(std::get<HoldExpired>(e).hold_id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"hold-1", "hold-2"}));
+}
+
+TEST(ExpireDue, HasNothingToDoForAnUnregisteredDoctor) {
+  then_events(decide(initial_state(), ExpireDue{scheduler()}, expiry), {});
+}
+
+TEST(RescheduleWithHold, ConsumesThePatientsHoldOnTheNewSlot) {
+  const Instant to = monday9 + minutes(30);
+  const DoctorState s = given(standard_doctor(), {booked("apt-1", "pat-1", monday9),
+                                                  hold_placed("hold-1", "pat-1", to, expiry)});
+  const auto events = then_ok(decide(s, RescheduleAppointment{patient(), "apt-1", to, ""}, now));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<AppointmentRescheduled>(events[0]).hold_id, "hold-1");
+  const DoctorState after = evolve(s, events[0]);
+  EXPECT_EQ(after.taken(to), 1);
+  EXPECT_EQ(after.find_hold("hold-1"), nullptr);
 }
 
 TEST(ExpireDue, IsOnlyForTheScheduler) {
