@@ -59,6 +59,16 @@ TEST(BookAppointment, NumbersUseTheDoctorsLocalDate) {
   EXPECT_EQ(std::get<AppointmentBooked>(events[0]).number, "APT-20270302-0001");
 }
 
+TEST(BookAppointment, FollowsTheDoctorsZoneAcrossDaylightSaving) {
+  // Berlin: 09:00 local is 08:00Z on Friday 26 March (CET) and 07:00Z on Monday 29 March (CEST).
+  const DoctorState s = given({registered("Europe/Berlin"), schedule_set()});
+  then_ok(decide(s, book("apt-1", at("2027-03-26T08:00:00Z")), now));
+  then_error(decide(s, book("apt-1", at("2027-03-26T07:00:00Z")), now), errc::not_a_slot);
+  const auto events = then_ok(decide(s, book("apt-1", at("2027-03-29T07:00:00Z")), now));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<AppointmentBooked>(events[0]).number, "APT-20270329-0001");
+}
+
 TEST(BookAppointment, RejectsAnUnregisteredDoctor) {
   then_error(decide(initial_state(), book("apt-1", monday9), now), errc::doctor_not_found);
 }
