@@ -56,8 +56,16 @@ class KafkaLog final : public EventLog {
         });
     if (!producer.ok()) return fail(std::move(producer).error());
     producer_ = std::move(producer).value();
+    // Watermark and metadata queries go through a client of their own: on the producer they
+    // compete with produce requests and were seen to stall them for seconds.
+    auto queries = make_kafka_handle(RD_KAFKA_PRODUCER, config_, {});
+    if (!queries.ok()) return fail(std::move(queries).error());
+    queries_ = std::move(queries).value();
+    // On the producer, so that it connects (and acquires its idempotent producer id) now rather
+    // than on the first append.
     if (auto topic = ensure_topic(producer_.get(), config_); !topic.ok()) return topic;
     poller_ = std::thread([this] { poll_loop(); });
+    completer_ = std::thread([this] { complete_loop(); });
     return unit;
   }
 
@@ -74,7 +82,8 @@ class KafkaLog final : public EventLog {
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   void delivered(const rd_kafka_message_t* message);
   void poll_loop();
-  // Runs `done(outcome)` on the poller thread.
+  void complete_loop();
+  // Runs `done(outcome)` on the completion thread.
   void defer(AppendCallback done, Result<AppendResult> outcome);
   void finish(const AppendCallback& done, Result<AppendResult> outcome);
   Status<Error> prepare_writer(std::int32_t partition);
@@ -88,10 +97,16 @@ class KafkaLog final : public EventLog {
   KafkaConfig config_;
   std::shared_ptr<KafkaPartitions> parts_;
   KafkaHandle producer_;
+  KafkaHandle queries_;
   std::thread poller_;
   std::atomic<bool> stop_polling_{false};
 
+  // Outcomes known before anything reaches the producer (invalid, conflict, unavailable) are
+  // reported from their own thread, so that append_async never calls back on the caller's.
+  std::thread completer_;
   std::mutex deferred_mu_;
+  std::condition_variable deferred_ready_;
+  bool stop_completing_ = false;
   std::deque<std::function<void()>> deferred_;
 
   // Appends accepted and not yet answered; close() waits for them.
@@ -100,6 +115,7 @@ class KafkaLog final : public EventLog {
   bool closed_ = false;
   std::size_t in_flight_ = 0;
 
+  std::mutex close_mu_;
   std::mutex subscriptions_mu_;
   std::vector<std::weak_ptr<SubscriptionControl>> subscriptions_;
 };
@@ -109,16 +125,21 @@ void KafkaLog::on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message
 }
 
 void KafkaLog::poll_loop() {
-  while (!stop_polling_.load()) {
-    // Delivery reports run in here. rd_kafka_yield() cuts the wait short when work is deferred.
+  // Delivery reports run in here; close() cuts the wait short with rd_kafka_yield().
+  while (!stop_polling_.load())
     rd_kafka_poll(producer_.get(), 100);
-    std::deque<std::function<void()>> work;
-    {
-      const std::lock_guard lock(deferred_mu_);
-      work.swap(deferred_);
-    }
-    for (auto& w : work)
-      w();
+}
+
+void KafkaLog::complete_loop() {
+  std::unique_lock lock(deferred_mu_);
+  while (true) {
+    deferred_ready_.wait(lock, [this] { return stop_completing_ || !deferred_.empty(); });
+    if (deferred_.empty()) return;  // stopping, and nothing left
+    auto work = std::move(deferred_.front());
+    deferred_.pop_front();
+    lock.unlock();
+    work();
+    lock.lock();
   }
 }
 
@@ -129,7 +150,7 @@ void KafkaLog::defer(AppendCallback done, Result<AppendResult> outcome) {
       finish(done, std::move(outcome));
     });
   }
-  rd_kafka_yield(producer_.get());
+  deferred_ready_.notify_one();
 }
 
 void KafkaLog::finish(const AppendCallback& done, Result<AppendResult> outcome) {
@@ -139,7 +160,7 @@ void KafkaLog::finish(const AppendCallback& done, Result<AppendResult> outcome) 
 }
 
 Status<Error> KafkaLog::catch_up_to_end(std::int32_t partition) {
-  auto end = high_watermark(producer_.get(), config_, partition);
+  auto end = high_watermark(queries_.get(), config_, partition);
   if (!end.ok()) return fail(std::move(end).error());
   return parts_->catch_up(partition, *end);
 }
@@ -364,7 +385,7 @@ Status<Error> KafkaLog::check_position(const Position& p) const {
 
 Result<ReadBatch> KafkaLog::read_all(const Position& after, std::size_t max_commits) {
   if (auto valid = check_position(after); !valid.ok()) return fail(std::move(valid).error());
-  auto ends = high_watermarks(producer_.get(), config_);
+  auto ends = high_watermarks(queries_.get(), config_);
   if (!ends.ok()) return fail(std::move(ends).error());
   ReadBatch batch;
   std::vector<std::uint64_t> next(static_cast<std::size_t>(config_.partitions), 0);
@@ -412,7 +433,7 @@ Result<std::unique_ptr<Subscription>> KafkaLog::subscribe(const Position& from) 
 }
 
 Result<Position> KafkaLog::head() {
-  auto ends = high_watermarks(producer_.get(), config_);
+  auto ends = high_watermarks(queries_.get(), config_);
   if (!ends.ok()) return fail(std::move(ends).error());
   std::vector<std::uint64_t> offsets;
   offsets.reserve(ends->size());
@@ -422,6 +443,7 @@ Result<Position> KafkaLog::head() {
 }
 
 void KafkaLog::close() {
+  const std::lock_guard closing(close_mu_);  // one close() at a time; later ones find it done
   {
     std::unique_lock lock(lifecycle_mu_);
     if (closed_ && !poller_.joinable()) return;
@@ -442,6 +464,14 @@ void KafkaLog::close() {
     stop_polling_ = true;
     rd_kafka_yield(producer_.get());
     poller_.join();
+  }
+  if (completer_.joinable()) {
+    {
+      const std::lock_guard lock(deferred_mu_);
+      stop_completing_ = true;
+    }
+    deferred_ready_.notify_one();
+    completer_.join();
   }
   parts_->readers().clear();
 }

@@ -47,9 +47,10 @@ std::string neighbour_of(const std::string& of, std::int32_t partitions) {
 }
 
 TEST(KafkaPartitioner, AgreesWithLibrdkafkaMurmur2Random) {
-  KafkaMockCluster cluster;
+  KafkaMockCluster& cluster = shared_mock_cluster();
+  const std::string topic = unique_topic("keys");
   constexpr int kPartitions = 7;
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "keys", kPartitions, 1),
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), topic.c_str(), kPartitions, 1),
             RD_KAFKA_RESP_ERR_NO_ERROR);
   std::array<char, 256> reason{};
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -71,7 +72,7 @@ TEST(KafkaPartitioner, AgreesWithLibrdkafkaMurmur2Random) {
   constexpr int kKeys = 300;
   for (int i = 0; i < kKeys; ++i) {
     const std::string key = "doctor-" + std::to_string(i * 7919);
-    ASSERT_EQ(rd_kafka_producev(producer, RD_KAFKA_V_TOPIC("keys"),
+    ASSERT_EQ(rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic.c_str()),
                                 RD_KAFKA_V_KEY(key.data(), key.size()),
                                 RD_KAFKA_V_VALUE(const_cast<char*>("x"), 1),
                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
@@ -89,16 +90,18 @@ TEST(KafkaPartitioner, AgreesWithLibrdkafkaMurmur2Random) {
 }
 
 TEST(KafkaLog, RefusesATopicWithAnotherPartitionCount) {
-  KafkaMockCluster cluster;
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "three", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-  auto log = open_kafka_log(cluster.config("three", 4));
+  KafkaMockCluster& cluster = shared_mock_cluster();
+  const std::string topic = unique_topic("three");
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), topic.c_str(), 3, 1),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto log = open_kafka_log(cluster.config(topic, 4));
   ASSERT_FALSE(log.ok());
   EXPECT_EQ(log.error().code, errc::invalid_argument) << log.error().message;
 }
 
 TEST(KafkaLog, CommitPositionIsItsOffsetPlusOneOnItsPartition) {
-  KafkaMockCluster cluster;
-  const auto config = cluster.config("positions");
+  KafkaMockCluster& cluster = shared_mock_cluster();
+  const auto config = cluster.config(unique_topic("positions"));
   auto log = open_log(config);
   ASSERT_NE(log, nullptr);
   const std::string stream = "doctor-pos";
@@ -120,8 +123,8 @@ TEST(KafkaLog, CommitPositionIsItsOffsetPlusOneOnItsPartition) {
 }
 
 TEST(KafkaLog, ReadAllSubscriptionsAndReopenSpanEveryPartition) {
-  KafkaMockCluster cluster;
-  const auto config = cluster.config("spread", 4);
+  KafkaMockCluster& cluster = shared_mock_cluster();
+  const auto config = cluster.config(unique_topic("spread"), 4);
   auto log = open_log(config);
   ASSERT_NE(log, nullptr);
   std::map<std::string, std::uint64_t> versions;
@@ -196,8 +199,8 @@ TEST(KafkaLog, ReadAllSubscriptionsAndReopenSpanEveryPartition) {
 // Two writers that both believe they may append the next version of one stream: exactly one
 // commit per version survives for every reader, and the other writer hears version_conflict.
 TEST(KafkaLog, StaleWriterLosesAndEveryReaderSeesOneCommitPerVersion) {
-  KafkaMockCluster cluster;
-  const auto config = cluster.config("two-writers");
+  KafkaMockCluster& cluster = shared_mock_cluster();
+  const auto config = cluster.config(unique_topic("two-writers"));
   auto a = open_log(config);
   auto b = open_log(config);
   ASSERT_NE(a, nullptr);
@@ -295,7 +298,7 @@ TEST(KafkaLog, StaleWriterLosesAndEveryReaderSeesOneCommitPerVersion) {
 }
 
 TEST(KafkaLog, BrokerDownLongerThanTheTimeoutIsUnavailableThenRecovers) {
-  KafkaMockCluster cluster;
+  KafkaMockCluster cluster;  // its own: the test takes the broker down
   auto config = cluster.config("outage");
   config.append_timeout = 1000ms;
   auto log = open_log(config);
@@ -352,8 +355,8 @@ std::string find_kcat() {
 TEST(KafkaLog, OutsideClientReadsTheDocumentedRecords) {
   const std::string kcat = find_kcat();
   ASSERT_FALSE(kcat.empty()) << "kcat is not on PATH; install the Debian package `kcat`";
-  KafkaMockCluster cluster;
-  const auto config = cluster.config("outside");
+  KafkaMockCluster& cluster = shared_mock_cluster();
+  const auto config = cluster.config(unique_topic("outside"));
   auto log = open_log(config);
   ASSERT_NE(log, nullptr);
   std::map<std::string, std::uint64_t> versions;

@@ -76,13 +76,25 @@ class KafkaMockCluster {
   std::string bootstraps_;
 };
 
-// Every open() of one factory opens the same topic, of `partitions` partitions, on the same mock
+// One mock cluster for every test of the process that leaves its brokers alone, each on topics of
+// its own: tearing a mock cluster down takes librdkafka about a second.
+inline KafkaMockCluster& shared_mock_cluster() {
+  static KafkaMockCluster cluster;
+  return cluster;
+}
+
+// A topic name no other test of this process uses.
+inline std::string unique_topic(const std::string& prefix) {
+  static std::atomic<int> id{0};
+  return prefix + "-" + std::to_string(++id);
+}
+
+// Every open() of one factory opens the same topic, of `partitions` partitions, on the shared mock
 // cluster.
 class KafkaLogFactory : public LogFactory {
  public:
   explicit KafkaLogFactory(std::int32_t partitions)
-      : topic_("docket-contract-" + std::to_string(next_id())),
-        config_(cluster_.config(topic_, partitions)) {}
+      : config_(shared_mock_cluster().config(unique_topic("docket-contract"), partitions)) {}
 
   std::unique_ptr<EventLog> open() override {
     auto log = open_kafka_log(config_);
@@ -95,13 +107,6 @@ class KafkaLogFactory : public LogFactory {
   }
 
  private:
-  static int next_id() {
-    static std::atomic<int> id{0};
-    return ++id;
-  }
-
-  KafkaMockCluster cluster_;
-  std::string topic_;
   KafkaConfig config_;
 };
 
