@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "eventstore/kafka_commit_codec.hpp"
 
@@ -214,19 +215,24 @@ std::string_view content_type_of(const rd_kafka_message_t* message) {
   return {static_cast<const char*>(value), size};
 }
 
-Status<Error> KafkaRangeReader::read(const std::string& topic, std::int32_t partition,
-                                     std::int64_t from, std::int64_t to, Clock::time_point deadline,
-                                     const RecordVisitor& visit) {
-  if (from >= to) return unit;
-  TopicPartitionList list(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = from;
+Status<Error> KafkaRangeReader::read(const std::string& topic,
+                                     const std::vector<OffsetRange>& ranges,
+                                     Clock::time_point deadline, const RecordVisitor& visit) {
+  // Per partition: the next offset expected and the end of its range.
+  std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>> pending;
+  TopicPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(ranges.size())));
+  for (const auto& r : ranges) {
+    if (r.from >= r.to) continue;
+    pending[r.partition] = {r.from, r.to};
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), r.partition)->offset = r.from;
+  }
+  if (pending.empty()) return unit;
   if (const auto err = rd_kafka_assign(consumer_.get(), list.get());
       err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return fail(kafka_error(errc::unavailable, "assigning a partition", err));
+    return fail(kafka_error(errc::unavailable, "assigning partitions", err));
   }
   Status<Error> outcome = unit;
-  std::int64_t next = from;
-  while (next < to) {
+  while (!pending.empty()) {
     const int wait = remaining_ms(deadline);
     Message message(rd_kafka_consumer_poll(consumer_.get(), wait));
     if (!message) {
@@ -241,10 +247,11 @@ Status<Error> KafkaRangeReader::read(const std::string& topic, std::int32_t part
       outcome = fail(kafka_error(errc::unavailable, "reading the log", message->err));
       break;
     }
-    // Messages of an earlier assignment of this consumer may still be queued: keep to the range.
-    if (message->partition != partition || message->offset != next) continue;
+    // Messages of an earlier assignment of this consumer may still be queued: keep to the ranges.
+    const auto it = pending.find(message->partition);
+    if (it == pending.end() || message->offset != it->second.first) continue;
     RawRecord record;
-    record.partition = partition;
+    record.partition = message->partition;
     record.offset = message->offset;
     record.key = {static_cast<const char*>(message->key), message->key_len};
     record.value = {static_cast<const char*>(message->payload), message->len};
@@ -254,17 +261,20 @@ Status<Error> KafkaRangeReader::read(const std::string& topic, std::int32_t part
       outcome = fail(std::move(go_on).error());
       break;
     }
-    next = message->offset + 1;
     if (!go_on.value()) break;
+    if (++it->second.first >= it->second.second) pending.erase(it);
   }
-  // Unassigning stops the fetcher; a failure only leaves it fetching until the next assign.
+  // Unassigning stops the fetchers; a failure only leaves them fetching until the next assign.
   rd_kafka_assign(consumer_.get(), nullptr);
   return outcome;
 }
 
-Status<Error> KafkaReaderPool::read(std::int32_t partition, std::int64_t from, std::int64_t to,
+Status<Error> KafkaReaderPool::read(const std::vector<OffsetRange>& ranges,
                                     const RecordVisitor& visit) {
-  if (from >= to) return unit;
+  if (std::none_of(ranges.begin(), ranges.end(),
+                   [](const OffsetRange& r) { return r.from < r.to; })) {
+    return unit;
+  }
   std::unique_ptr<KafkaRangeReader> reader;
   {
     const std::lock_guard lock(mu_);
@@ -279,8 +289,7 @@ Status<Error> KafkaReaderPool::read(std::int32_t partition, std::int64_t from, s
     if (!consumer.ok()) return fail(std::move(consumer).error());
     reader = std::make_unique<KafkaRangeReader>(std::move(consumer).value());
   }
-  auto outcome =
-      reader->read(config_.topic, partition, from, to, Clock::now() + config_.read_timeout, visit);
+  auto outcome = reader->read(config_.topic, ranges, Clock::now() + config_.read_timeout, visit);
   const std::lock_guard lock(mu_);
   idle_.push_back(std::move(reader));
   return outcome;

@@ -66,15 +66,22 @@ std::string_view content_type_of(const rd_kafka_message_t* message);
 
 // A consumer that reads exact offset ranges of one partition at a time, using assign() (no
 // consumer-group join). Not thread-safe: the pool hands each one to a single reader at a time.
+// Offsets [from, to) of one partition.
+struct OffsetRange {
+  std::int32_t partition = 0;
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+};
+
 class KafkaRangeReader {
  public:
   explicit KafkaRangeReader(KafkaHandle consumer) : consumer_(std::move(consumer)) {}
 
-  // Calls `visit` for every record of `partition` at offsets [from, to), in order, until it asks
-  // to stop. unavailable when the records do not all arrive before `deadline`.
-  Status<Error> read(const std::string& topic, std::int32_t partition, std::int64_t from,
-                     std::int64_t to, std::chrono::steady_clock::time_point deadline,
-                     const RecordVisitor& visit);
+  // Calls `visit` for every record in `ranges` (distinct partitions, read through one assignment),
+  // in offset order within each partition and interleaved across them, until it asks to stop.
+  // unavailable when the records do not all arrive before `deadline`.
+  Status<Error> read(const std::string& topic, const std::vector<OffsetRange>& ranges,
+                     std::chrono::steady_clock::time_point deadline, const RecordVisitor& visit);
 
  private:
   KafkaHandle consumer_;
@@ -85,9 +92,13 @@ class KafkaReaderPool {
  public:
   explicit KafkaReaderPool(KafkaConfig config) : config_(std::move(config)) {}
 
-  // KafkaRangeReader::read on a free reader.
+  // KafkaRangeReader::read on a free reader, within config.read_timeout.
+  Status<Error> read(const std::vector<OffsetRange>& ranges, const RecordVisitor& visit);
+  // The same for one range.
   Status<Error> read(std::int32_t partition, std::int64_t from, std::int64_t to,
-                     const RecordVisitor& visit);
+                     const RecordVisitor& visit) {
+    return read(std::vector<OffsetRange>{{partition, from, to}}, visit);
+  }
 
   // Destroys the idle readers; reads still running keep theirs until they finish.
   void clear();

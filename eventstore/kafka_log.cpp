@@ -385,34 +385,38 @@ Status<Error> KafkaLog::check_position(const Position& p) const {
 
 Result<ReadBatch> KafkaLog::read_all(const Position& after, std::size_t max_commits) {
   if (auto valid = check_position(after); !valid.ok()) return fail(std::move(valid).error());
-  auto ends = high_watermarks(queries_.get(), config_);
-  if (!ends.ok()) return fail(std::move(ends).error());
   ReadBatch batch;
   std::vector<std::uint64_t> next(static_cast<std::size_t>(config_.partitions), 0);
-  for (std::int32_t p = 0; p < config_.partitions; ++p)
+  std::vector<OffsetRange> ranges;
+  for (std::int32_t p = 0; p < config_.partitions; ++p) {
     next[static_cast<std::size_t>(p)] = after.at(static_cast<std::size_t>(p));
-  batch.next = Position(next);
-  for (std::int32_t p = 0; p < config_.partitions && batch.commits.size() < max_commits; ++p) {
-    const auto from = static_cast<std::int64_t>(after.at(static_cast<std::size_t>(p)));
-    auto read =
-        parts_->readers().read(p, from, (*ends)[static_cast<std::size_t>(p)],
-                               [&](const RawRecord& record) -> Result<bool> {
-                                 auto commit = decode_record(record);
-                                 if (!commit.ok()) return fail(std::move(commit).error());
-                                 auto verdict = parts_->classify(p, record.offset, *commit);
-                                 if (!verdict.ok()) return fail(std::move(verdict).error());
-                                 batch.next.set(static_cast<std::size_t>(p),
-                                                static_cast<std::uint64_t>(record.offset + 1));
-                                 if (*verdict == KafkaLedger::Verdict::valid) {
-                                   Commit c{commit->stream, std::move(commit->events), batch.next};
-                                   for (auto& e : c.events)
-                                     e.position = batch.next;
-                                   batch.commits.push_back(std::move(c));
-                                 }
-                                 return batch.commits.size() < max_commits;
-                               });
-    if (!read.ok()) return fail(std::move(read).error());
   }
+  batch.next = Position(std::move(next));
+  if (max_commits == 0) return batch;
+  auto ends = high_watermarks(queries_.get(), config_);
+  if (!ends.ok()) return fail(std::move(ends).error());
+  for (std::int32_t p = 0; p < config_.partitions; ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    ranges.push_back(OffsetRange{p, static_cast<std::int64_t>(after.at(i)), (*ends)[i]});
+  }
+  // One assignment over every partition with something new; commits of different partitions
+  // interleave, each partition's stay in order.
+  auto read = parts_->readers().read(ranges, [&](const RawRecord& record) -> Result<bool> {
+    auto commit = decode_record(record);
+    if (!commit.ok()) return fail(std::move(commit).error());
+    auto verdict = parts_->classify(record.partition, record.offset, *commit);
+    if (!verdict.ok()) return fail(std::move(verdict).error());
+    batch.next.set(static_cast<std::size_t>(record.partition),
+                   static_cast<std::uint64_t>(record.offset + 1));
+    if (*verdict == KafkaLedger::Verdict::valid) {
+      Commit c{commit->stream, std::move(commit->events), batch.next};
+      for (auto& e : c.events)
+        e.position = batch.next;
+      batch.commits.push_back(std::move(c));
+    }
+    return batch.commits.size() < max_commits;
+  });
+  if (!read.ok()) return fail(std::move(read).error());
   return batch;
 }
 
