@@ -1,6 +1,6 @@
 #pragma once
-// Settings of the Kafka event log. Every value has a default fit for a local broker; the `docket`
-// executable maps each to a flag and a DOCKET_KAFKA_... environment variable.
+// Settings of the Kafka event log. Every value has a default fit for a local broker. A plain value
+// type: copy it freely.
 
 #include <chrono>
 #include <cstdint>
