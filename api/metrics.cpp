@@ -26,7 +26,13 @@ std::string format_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   std::array<char, 64> buf{};
-  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  // Shortest round-trip text; fixed notation ("0.0001") where it stays short, as exposition
+  // output usually reads.
+  const double magnitude = std::fabs(v);
+  const bool fixed = magnitude == 0.0 || (magnitude >= 1e-6 && magnitude < 1e15);
+  const auto [end, ec] =
+      std::to_chars(buf.data(), buf.data() + buf.size(), v,
+                    fixed ? std::chars_format::fixed : std::chars_format::general);
   return ec == std::errc() ? std::string(buf.data(), end) : std::string("NaN");
 }
 

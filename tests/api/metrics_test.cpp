@@ -57,6 +57,15 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
   EXPECT_TRUE(has_line(text, "lat_seconds_count{route=\"/x\"} 4")) << text;
 }
 
+TEST(Metrics, LatencyBucketsRenderInFixedNotation) {
+  Registry r;
+  r.histogram("l_seconds", "l").observe(0.00005);
+  const auto text = r.render();
+  EXPECT_TRUE(has_line(text, "l_seconds_bucket{le=\"0.0001\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "l_seconds_bucket{le=\"10\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "l_seconds_sum 0.00005")) << text;
+}
+
 TEST(Metrics, EscapesLabelValues) {
   Registry r;
   r.counter("e_total", "Help with \\ and\nnewline.", {{"v", "a\"b\\c\nd"}}).inc();

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 #include <sstream>
 #include <stdexcept>
@@ -351,9 +352,19 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   ASSERT_TRUE(c.Get("/v1/nowhere"));
   ASSERT_TRUE(c.Get("/v1/taken"));
   // The logger callback records a request after its response is written, so the client can see
-  // the reply a moment before the count moves: wait for it, bounded.
-  const std::string want =
-      "docket_http_requests_total{method=\"GET\",route=\"/v1/ping\",status=\"200\"} 3";
+  // the reply a moment before the count moves: wait for all of them, bounded.
+  const std::vector<std::string> wanted = {
+      "docket_http_requests_total{method=\"GET\",route=\"/v1/ping\",status=\"200\"} 3",
+      "docket_http_requests_total{method=\"GET\",route=\"/v1/taken\",status=\"409\"} 1",
+      "docket_http_requests_total{method=\"-\",route=\"unmatched\",status=\"404\"} 1",
+      "docket_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/ping\"} 3",
+      "docket_http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/ping\","
+      "le=\"+Inf\"} 3",
+  };
+  const auto all_found = [&](const std::string& text) {
+    return std::all_of(wanted.begin(), wanted.end(),
+                       [&](const std::string& w) { return text.find(w) != std::string::npos; });
+  };
   std::string text;
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   do {
@@ -362,20 +373,9 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
     ASSERT_EQ(r->status, 200);
     EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
     text = r->body;
-  } while (text.find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline);
-  EXPECT_NE(text.find(want), std::string::npos) << text;
-  EXPECT_NE(
-      text.find("docket_http_requests_total{method=\"GET\",route=\"/v1/taken\",status=\"409\"} 1"),
-      std::string::npos)
-      << text;
-  EXPECT_NE(
-      text.find("docket_http_requests_total{method=\"-\",route=\"unmatched\",status=\"404\"} 1"),
-      std::string::npos)
-      << text;
-  EXPECT_NE(
-      text.find("docket_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/ping\"} 3"),
-      std::string::npos)
-      << text;
+  } while (!all_found(text) && std::chrono::steady_clock::now() < deadline);
+  for (const auto& w : wanted)
+    EXPECT_NE(text.find(w), std::string::npos) << w << "\n" << text;
   EXPECT_EQ(text.find("/v1/nowhere"), std::string::npos) << "raw paths must not become labels";
 }
 
