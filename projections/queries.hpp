@@ -75,7 +75,7 @@ struct AppointmentFilter {
 };
 
 struct AppointmentPage {
-  std::vector<AppointmentRecord> items;  // by start, then id
+  std::vector<AppointmentRecord> items;  // by start, then id (shorter ids first)
   int page = 1;
   int per_page = kDefaultPerPage;
   std::int64_t total = 0;
