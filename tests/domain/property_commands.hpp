@@ -6,6 +6,7 @@
 // both accepted and rejected paths are walked. Not thread-safe; one generator per run.
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ struct DoctorSetup {
   std::vector<ScheduleRule> other_rules;  // a schedule a run may switch to
   UpdateSettings settings;                // applied right after registration
 };
+
+// The set of the given consultation types.
+ConsultationTypes types_of(std::initializer_list<ConsultationType> list);
 
 // The doctors the property test runs against: capacity 1 and 3, buffers, DST zones (Berlin's
 // spring gap, New York's autumn repeat), auto_confirm on and off, short holds and offers.
