@@ -48,6 +48,8 @@ struct CommandMetrics {
   std::atomic<std::uint64_t> snapshot_loads{};     // loads that started from a snapshot
   std::atomic<std::uint64_t> snapshots_written{};
   std::atomic<std::uint64_t> snapshots_refused{};  // states the snapshot codec could not represent
+  std::atomic<std::uint64_t> snapshots_skipped{};  // not taken: the snapshot thread was behind
+  std::atomic<std::uint64_t> snapshot_micros{};    // time spent encoding and writing snapshots
 
   std::atomic<std::uint64_t> deadlines_fired{};  // ExpireDue commands issued by the scheduler
 

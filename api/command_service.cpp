@@ -1,5 +1,7 @@
 #include "api/command_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <future>
 #include <type_traits>
 
@@ -28,6 +30,7 @@ CommandService::CommandService(eventstore::EventLog& log, SideStore* side,
   const std::size_t n = options_.workers == 0 ? 1 : options_.workers;
   for (std::size_t i = 0; i < n; ++i)
     workers_.emplace_back([this] { worker_loop(); });
+  if (snapshots_) snapshot_thread_ = std::thread([this] { snapshot_loop(); });
 }
 
 CommandService::~CommandService() {
@@ -48,6 +51,50 @@ void CommandService::close() {
   run_cv_.notify_all();
   for (std::thread& t : workers_) {
     if (t.joinable()) t.join();
+  }
+  {
+    std::lock_guard lock(snapshot_mutex_);
+    snapshot_stop_ = true;
+  }
+  snapshot_cv_.notify_all();
+  if (snapshot_thread_.joinable()) snapshot_thread_.join();  // writes what was queued first
+}
+
+void CommandService::flush_snapshots() {
+  std::unique_lock lock(snapshot_mutex_);
+  snapshot_cv_.wait(lock, [&] { return snapshot_queue_.empty() && !snapshot_busy_; });
+}
+
+void CommandService::snapshot_loop() {
+  while (true) {
+    SnapshotJob job;
+    {
+      std::unique_lock lock(snapshot_mutex_);
+      snapshot_cv_.wait(lock, [&] { return snapshot_stop_ || !snapshot_queue_.empty(); });
+      if (snapshot_queue_.empty()) return;
+      job = std::move(snapshot_queue_.front());
+      snapshot_queue_.pop_front();
+      snapshot_busy_ = true;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    auto saved = snapshots_->save(job.doctor_id, job.state, job.basis, job.hash, job.position);
+    metrics_.snapshot_micros.fetch_add(
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - t0)
+                                       .count()),
+        std::memory_order_relaxed);
+    if (!saved) {
+      spdlog::warn("snapshot of doctor {} failed: {}", job.doctor_id, saved.error().message);
+    } else if (*saved) {
+      metrics_.snapshots_written.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      metrics_.snapshots_refused.fetch_add(1, std::memory_order_relaxed);
+    }
+    {
+      std::lock_guard lock(snapshot_mutex_);
+      snapshot_busy_ = false;
+    }
+    snapshot_cv_.notify_all();
   }
 }
 

@@ -104,6 +104,10 @@ class CommandService {
   // The clock the service decides with.
   domain::Instant now() const { return options_.clock(); }
 
+  // Waits until every snapshot handed to the background snapshot thread is written. For tests
+  // and shutdown; commands do not wait for snapshots.
+  void flush_snapshots();
+
   // Makes the side store's writes durable and records `position` as a checkpoint: every doctor
   // whose deadline changed in a commit before it has its index entry on disk. The scheduler calls
   // it periodically. Errors when the side store fails.
@@ -152,6 +156,22 @@ class CommandService {
   std::vector<std::thread> workers_;
 
   std::atomic<std::uint64_t> in_flight_appends_{0};
+
+  // Snapshots are encoded and written off the writers' threads: a writer only copies its state.
+  struct SnapshotJob {
+    std::string doctor_id;
+    domain::DoctorState state;
+    domain::SnapshotBasis basis;
+    std::string hash;
+    eventstore::Position position;
+  };
+  void snapshot_loop();
+  std::mutex snapshot_mutex_;
+  std::condition_variable snapshot_cv_;
+  std::deque<SnapshotJob> snapshot_queue_;  // guarded by snapshot_mutex_
+  bool snapshot_busy_ = false;              // guarded by snapshot_mutex_
+  bool snapshot_stop_ = false;              // guarded by snapshot_mutex_
+  std::thread snapshot_thread_;
   std::mutex close_mutex_;
 };
 

@@ -17,6 +17,8 @@ constexpr int kFairnessBudget = 64;
 // A doctor whose durable state is this many snapshot intervals past its last snapshot stops
 // pipelining until its appends drain, so that a snapshot can be taken of durable state.
 constexpr std::uint64_t kSnapshotPauseIntervals = 4;
+// Snapshots waiting for the snapshot thread at most; a writer skips its snapshot beyond that.
+constexpr std::size_t kMaxQueuedSnapshots = 64;
 
 const domain::Actor& actor_of(const domain::Command& c) {
   return std::visit([](const auto& x) -> const domain::Actor& { return x.actor; }, c);
@@ -83,6 +85,7 @@ void CommandService::run(const std::shared_ptr<DoctorWriter>& writer) {
     }
     flush(w);
     if (w.broken && w.appends_in_flight == 0) recover_writer(w);
+    maybe_snapshot(w);  // before deciding: a drained pipeline is the moment to take it
 
     while (can_decide(w) && decided < kFairnessBudget) {
       WriterJob job;
@@ -349,18 +352,22 @@ void CommandService::maybe_snapshot(DoctorWriter& w) {
   // Only durable state may be snapshotted: nothing may be in flight.
   if (w.appends_in_flight > 0 || w.state->version() != w.durable_version) return;
   if (w.durable_version < w.snapshot_version + snapshot_interval(w)) return;
-  auto saved = snapshots_->save(w.doctor_id, *w.state, w.basis, w.durable_hash, w.durable_position);
-  w.snapshot_version = w.durable_version;  // refused or failed: try again an interval later
+  w.snapshot_version = w.durable_version;  // skipped: try again an interval later
   const domain::DoctorState& s = *w.state;
   w.snapshot_entities = s.appointments().size() + s.holds().size() + s.walkins().size() +
                         s.waitlist().size() + s.blocks().size();
-  if (!saved) {
-    spdlog::warn("snapshot of doctor {} failed: {}", w.doctor_id, saved.error().message);
-  } else if (*saved) {
-    metrics_.snapshots_written.fetch_add(1, std::memory_order_relaxed);
-  } else {
-    metrics_.snapshots_refused.fetch_add(1, std::memory_order_relaxed);
+  // The copy is the writer's whole cost; encoding and writing happen on the snapshot thread.
+  SnapshotJob job{w.doctor_id, *w.state, w.basis, w.durable_hash, w.durable_position};
+  {
+    std::lock_guard lock(snapshot_mutex_);
+    // Many doctors' snapshots may wait; more than that means the thread is behind.
+    if (snapshot_queue_.size() >= kMaxQueuedSnapshots) {
+      metrics_.snapshots_skipped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    snapshot_queue_.push_back(std::move(job));
   }
+  snapshot_cv_.notify_all();
 }
 
 void CommandService::answer(DoctorWriter& w, WriterJob& job, CommandResult result) {

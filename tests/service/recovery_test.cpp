@@ -48,6 +48,7 @@ TEST(Recovery, RestartStartsFromTheSnapshotAndItsTail) {
   ws.add_doctor("dr-ada");
   // Version 37. Snapshots at 10 (8 appointments) and 20 (18); the next would be at 38.
   book_slots(ws.service(), 0, 35);
+  ws.service().flush_snapshots();
   EXPECT_EQ(ws.service().metrics().snapshots_written.load(), 2u);
   EXPECT_EQ(ws.service().metrics().snapshots_refused.load(), 0u);
   auto before = ws.service().state_of("dr-ada");

@@ -133,6 +133,7 @@ TEST(Snapshot, ServiceWritesThemAndLoadsTheLatest) {
   WriteSide ws(dir.path(), options);
   ws.add_doctor("dr-ada");
   busy_day(ws.service());
+  ws.service().flush_snapshots();
   EXPECT_GE(ws.service().metrics().snapshots_written.load(), 3u);
   EXPECT_EQ(ws.service().metrics().snapshots_refused.load(), 0u);
   ws.reopen();
