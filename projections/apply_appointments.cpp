@@ -16,12 +16,14 @@ std::uint8_t status_byte(dm::AppointmentStatus s) {
   return static_cast<std::uint8_t>(s);
 }
 
-// Adds (`delta` 1) or removes (-1) every index entry of `a` and moves the counts with it.
-void index(Txn& txn, const AppointmentRecord& a, int delta) {
+// Adds (`delta` 1) or removes (-1) the index entries of `a` (all of them, or only the per-status
+// ones) and moves the counts with them.
+void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = false) {
   const std::pair<Dim, std::string_view> dims[] = {
       {Dim::all, {}}, {Dim::doctor, a.doctor_id}, {Dim::patient, a.patient_id}};
   for (const auto& [dim, value] : dims) {
     for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
+      if (status_only && status == key::kAnyStatus) continue;
       std::string k = key::appt_index(dim, value, status, a.start, a.id);
       if (delta > 0) {
         txn.put(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
@@ -48,9 +50,10 @@ struct AppointmentApplier {
   void move(std::string_view id, dm::AppointmentStatus to) {
     auto a = load(id);
     if (!a) return;
-    index(c.txn, *a, -1);
+    // Same start: the across-status entries stay as they are.
+    index(c.txn, *a, -1, true);
     a->status = to;
-    index(c.txn, *a, 1);
+    index(c.txn, *a, 1, true);
     touch(*a);
   }
 

@@ -1,5 +1,8 @@
 #include "projections/txn.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "projections/codec.hpp"
 
 namespace docket::projections {
@@ -38,8 +41,16 @@ void Txn::add(std::string key, std::int64_t delta) {
 }
 
 void Txn::write_to(rocksdb::WriteBatch& batch) {
-  for (auto& [key, value] : pending_) {
-    rocksdb::Status s = value ? batch.Put(key, *value) : batch.Delete(key);
+  // In key order: the memtable's skip list inserts neighbouring keys far faster than random ones.
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> ordered;
+  ordered.reserve(pending_.size());
+  for (const auto& entry : pending_)
+    ordered.push_back(&entry);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : ordered) {
+    rocksdb::Status s =
+        entry->second ? batch.Put(entry->first, *entry->second) : batch.Delete(entry->first);
     if (!s.ok()) failed_ = true;
   }
   pending_.clear();
