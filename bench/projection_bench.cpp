@@ -1,0 +1,283 @@
+// Read side: projection apply rate (events/s into RocksDB read models), rebuild from zero of a
+// real embedded log, and availability query throughput. Figures: bench/README.md, "Projections".
+//
+// Events are synthetic but realistic: 100 doctors (weekday schedules, 20-minute slots of
+// capacity 2) whose streams interleave bookings (with and without holds), confirmations,
+// check-ins, starts, completions, cancellations, no-shows, reschedules and walk-ins.
+// DOCKET_BENCH_REBUILD_EVENTS sets the size of the rebuilt log (default 200,000).
+
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/event_json.hpp"
+#include "eventstore/embedded_log.hpp"
+#include "projections/model_store.hpp"
+#include "projections/projection_store.hpp"
+#include "projections/queries.hpp"
+#include "projections/rebuild.hpp"
+
+namespace docket::projections {
+namespace {
+
+namespace dm = docket::domain;
+namespace es = docket::eventstore;
+
+std::filesystem::path make_temp_dir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "docket-bench-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+  return pattern;
+}
+
+constexpr int kDoctors = 100;
+const dm::Instant kBase = *dm::parse_rfc3339("2027-03-01T00:00:00Z");  // a Monday
+
+// Deterministic synthetic commits, one event each (what most commands decide).
+class Synthetic {
+ public:
+  // The next `n` commits, positions continuing the previous call's.
+  std::vector<es::Commit> next(std::size_t n) {
+    std::vector<es::Commit> out;
+    out.reserve(n);
+    while (out.size() < n)
+      out.push_back(commit(step()));
+    return out;
+  }
+  std::uint64_t events() const { return seq_; }
+
+ private:
+  struct Doc {
+    std::uint64_t version = 0;
+    std::uint64_t booked = 0;
+  };
+
+  std::pair<int, dm::Event> step() {
+    const int d = static_cast<int>(turn_++ % kDoctors);
+    Doc& doc = docs_[static_cast<std::size_t>(d)];
+    const dm::Actor actor{"pat-" + std::to_string(turn_ % 5000), dm::Role::patient};
+    const std::string id = "dr-" + std::to_string(d);
+    if (doc.version == 0) {
+      dm::DoctorRegistered e;
+      e.doctor_id = id;
+      e.profile = dm::Profile{"Dr " + id, d % 3 ? "general" : "cardiology", "Europe/Berlin",
+                              5000,       dm::ConsultationTypes::all(),     true};
+      return {d, e};
+    }
+    if (doc.version == 1) {
+      dm::DoctorScheduleSet e;
+      e.effective_from = dm::LocalDate(date::year{2027} / 1 / 1);
+      dm::ScheduleRule r;
+      r.weekdays = 0x1F;
+      r.start_minute = 8 * 60;
+      r.end_minute = 18 * 60;
+      r.slot_minutes = 20;
+      r.capacity = 2;
+      e.rules = {r};
+      return {d, e};
+    }
+    // A cycle of 8 events per appointment, on consecutive slots of the doctor.
+    const std::uint64_t k = doc.booked;
+    const std::string apt = id + "-apt-" + std::to_string(k / 8);
+    const std::uint64_t slot = k / 8;
+    const dm::Instant start = kBase + std::chrono::hours(24 * (slot / 30 % 300)) +
+                              std::chrono::hours(8) + std::chrono::minutes(20 * (slot % 30));
+    ++doc.booked;
+    switch (k % 8) {
+      case 0: {
+        dm::HoldPlaced e{actor,
+                         id + "-h-" + std::to_string(slot),
+                         actor.sub,
+                         start,
+                         start + std::chrono::minutes(20),
+                         dm::ConsultationType::video,
+                         start - std::chrono::hours(1)};
+        return {d, e};
+      }
+      case 1: {
+        dm::AppointmentBooked e;
+        e.actor = actor;
+        e.appointment_id = apt;
+        e.number = "APT-20270301-" + std::to_string(1000 + slot % 9000);
+        e.patient_id = actor.sub;
+        e.start = start;
+        e.end = start + std::chrono::minutes(20);
+        e.fee = 5000;
+        e.status = dm::AppointmentStatus::pending;
+        e.hold_id = id + "-h-" + std::to_string(slot);
+        e.personal.reason_for_visit = "persistent cough for two weeks";
+        return {d, e};
+      }
+      case 2:
+        return {d, dm::AppointmentConfirmed{actor, apt}};
+      case 3:
+        if (slot % 7 == 0) {
+          return {d, dm::AppointmentCancelled{
+                         actor, apt, actor.sub, start, dm::AppointmentStatus::confirmed, {}, {}}};
+        }
+        return {d, dm::AppointmentCheckedIn{actor, apt}};
+      case 4:
+        return {d, dm::AppointmentStarted{actor, apt}};
+      case 5:
+        return {d, dm::AppointmentCompleted{actor, apt}};
+      case 6: {
+        dm::WalkinRegistered e;
+        e.walkin_id = id + "-w-" + std::to_string(slot);
+        e.patient_id = actor.sub;
+        e.urgency = static_cast<dm::Urgency>(slot % 3);
+        e.date = dm::LocalDate(date::floor<date::days>(start.time_since_epoch()));
+        e.sequence = static_cast<int>(slot % 30) + 1;
+        e.queue_number = dm::format_queue_number(e.sequence);
+        e.arrived_at = start;
+        return {d, e};
+      }
+      default:
+        return {d, dm::WalkinCalled{actor, id + "-w-" + std::to_string(slot)}};
+    }
+  }
+
+  es::Commit commit(std::pair<int, dm::Event> de) {
+    auto& [d, event] = de;
+    Doc& doc = docs_[static_cast<std::size_t>(d)];
+    es::RecordedEvent r;
+    dm::EncodedEvent enc = dm::encode(event);
+    r.type = std::move(enc.type);
+    r.data = std::move(enc.data);
+    r.stream = "doctor-dr-" + std::to_string(d);
+    r.version = ++doc.version;
+    r.time = "2027-02-01T10:00:00Z";
+    r.actor = {dm::event_actor(event).sub, "patient"};
+    r.position = es::Position({++seq_});
+    es::Commit c;
+    c.stream = r.stream;
+    c.position = r.position;
+    c.events.push_back(std::move(r));
+    return c;
+  }
+
+  std::vector<Doc> docs_ = std::vector<Doc>(kDoctors);
+  std::uint64_t turn_ = 0;
+  std::uint64_t seq_ = 0;
+};
+
+// Applies batches of 1,000 single-event commits (the projector's batch size) to a fresh store.
+void BM_ProjectionApply(benchmark::State& state) {
+  const auto dir = make_temp_dir();
+  auto store = ModelStore::open(dir);
+  if (!store.ok()) std::abort();
+  Synthetic gen;
+  std::int64_t events = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto batch = gen.next(1000);
+    state.ResumeTiming();
+    auto applied = (*store)->apply(batch, ModelSet::all(), WriteMode::logged);
+    if (!applied.ok()) state.SkipWithError("apply failed");
+    events += static_cast<std::int64_t>(applied->applied);
+  }
+  state.SetItemsProcessed(events);
+  store = error(errc::closed, "done");
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_ProjectionApply)->Unit(benchmark::kMillisecond)->Iterations(300);
+
+std::size_t rebuild_events() {
+  const char* v = std::getenv("DOCKET_BENCH_REBUILD_EVENTS");
+  return v ? static_cast<std::size_t>(std::strtoull(v, nullptr, 10)) : 200'000;
+}
+
+// A real embedded log of rebuild_events() events, then rebuild() of every model from zero.
+void BM_RebuildFromZero(benchmark::State& state) {
+  const auto dir = make_temp_dir();
+  auto log = es::open_embedded_log({dir / "log", 1024});
+  if (!log.ok()) std::abort();
+  Synthetic gen;
+  const std::size_t total = rebuild_events();
+  std::mutex mu;
+  std::condition_variable cv;
+  int in_flight = 0;
+  while (gen.events() < total) {
+    for (es::Commit& c : gen.next(std::min<std::size_t>(1000, total - gen.events()))) {
+      es::AppendRequest r;
+      r.stream = c.stream;
+      r.expected_version = c.events.front().version - 1;
+      for (es::RecordedEvent& e : c.events)
+        r.events.push_back({e.type, {}, std::move(e.data)});
+      r.metadata.time = kBase;
+      r.metadata.actor = c.events.front().actor;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return in_flight < 2048; });
+        ++in_flight;
+      }
+      (*log)->append_async(std::move(r), [&](es::Result<es::AppendResult> res) {
+        if (!res.ok()) std::abort();
+        std::lock_guard lock(mu);
+        --in_flight;
+        cv.notify_all();
+      });
+    }
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  std::int64_t events = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto models = make_temp_dir();
+    auto store = ProjectionStore::open(models);
+    if (!store.ok()) std::abort();
+    state.ResumeTiming();
+    RebuildProgress last;
+    RebuildOptions options;
+    options.progress = [&](const RebuildProgress& p) { last = p; };
+    if (!rebuild(**log, **store, options).ok()) state.SkipWithError("rebuild failed");
+    events += static_cast<std::int64_t>(last.events_applied);
+    state.PauseTiming();
+    store = error(errc::closed, "done");
+    std::filesystem::remove_all(models);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(events);
+  state.counters["log_events"] = static_cast<double>(total);
+  log = es::Result<std::unique_ptr<es::EventLog>>(fail(es::Error{es::errc::closed, "done", 0}));
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_RebuildFromZero)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+// availability() over 7 days for one doctor of a store holding 200,000 applied events.
+void BM_AvailabilityQuery(benchmark::State& state) {
+  const auto dir = make_temp_dir();
+  auto store = ModelStore::open(dir);
+  if (!store.ok()) std::abort();
+  Synthetic gen;
+  for (int i = 0; i < 200; ++i) {
+    if (!(*store)->apply(gen.next(1000), ModelSet::all(), WriteMode::logged).ok()) std::abort();
+  }
+  const dm::LocalDate from(date::year{2027} / 3 / 1);
+  std::int64_t slots = 0;
+  int d = 0;
+  for (auto _ : state) {
+    auto v = availability(**store, "dr-" + std::to_string(d++ % kDoctors), from,
+                          from + date::days(6), kBase);
+    if (!v.ok()) state.SkipWithError("query failed");
+    slots += static_cast<std::int64_t>(v->slots.size());
+    benchmark::DoNotOptimize(v);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["slots_per_query"] =
+      static_cast<double>(slots) / static_cast<double>(state.iterations());
+  store = error(errc::closed, "done");
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_AvailabilityQuery)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace docket::projections
+
+BENCHMARK_MAIN();
