@@ -282,7 +282,7 @@ class EmbeddedLog final : public EventLog {
 }  // namespace
 
 Result<std::unique_ptr<EventLog>> open_embedded_log(const EmbeddedLogOptions& options) {
-  auto store = embedded::Store::open(options.directory);
+  auto store = embedded::Store::open(options.directory, options.env);
   if (!store) return fail(std::move(store).error());
   return std::unique_ptr<EventLog>(
       std::make_unique<EmbeddedLog>(std::move(*store), options.max_group_appends));

@@ -19,12 +19,19 @@
 
 #include "eventstore/event_log.hpp"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace docket::eventstore {
 
 struct EmbeddedLogOptions {
   std::filesystem::path directory;  // created, parents included, when missing
   // Most appends one group commit takes; bounds the size and latency of one write.
   std::size_t max_group_appends = 1024;
+  // The RocksDB environment; null for the default. Tests inject I/O faults through it. Must
+  // outlive the log.
+  rocksdb::Env* env = nullptr;
 };
 
 // Opens the log in `options.directory`, creating it when missing, and recovers the streams'

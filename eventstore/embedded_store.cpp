@@ -31,7 +31,8 @@ Error io_error(const rocksdb::Status& s, std::string_view what) {
   return Error{code, std::string(what) + ": " + s.ToString()};
 }
 
-Result<std::shared_ptr<Store>> Store::open(const std::filesystem::path& directory) {
+Result<std::shared_ptr<Store>> Store::open(const std::filesystem::path& directory,
+                                           rocksdb::Env* env) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) {
@@ -41,6 +42,7 @@ Result<std::shared_ptr<Store>> Store::open(const std::filesystem::path& director
   options.create_if_missing = true;
   options.keep_log_file_num = 4;
   options.max_background_jobs = 2;
+  if (env != nullptr) options.env = env;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status s = rocksdb::DB::Open(options, directory.string(), &raw);
   if (!s.ok()) return fail(io_error(s, "cannot open the event log"));

@@ -27,7 +27,9 @@ Error io_error(const rocksdb::Status& s, std::string_view what);
 class Store {
  public:
   // Opens (creating) the database and loads the metadata of every stream and the head.
-  static Result<std::shared_ptr<Store>> open(const std::filesystem::path& directory);
+  // `env` may be null (RocksDB's default).
+  static Result<std::shared_ptr<Store>> open(const std::filesystem::path& directory,
+                                             rocksdb::Env* env);
 
   // Thread-safe. Reads are bounded by the head, the last commit whose write has returned.
   Result<ReadBatch> read_all(std::uint64_t after, std::size_t max_commits);
