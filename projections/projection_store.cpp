@@ -1,6 +1,7 @@
 #include "projections/projection_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -51,16 +52,37 @@ unsigned number_of(const std::string& name) {
 }  // namespace
 
 ProjectionStore::ProjectionStore(std::filesystem::path directory,
-                                 std::shared_ptr<ModelStore> current, unsigned next_generation)
+                                 std::shared_ptr<ModelStore> current, unsigned next_generation,
+                                 int lock_fd)
     : directory_(std::move(directory)),
       current_(std::move(current)),
-      next_generation_(next_generation) {}
+      next_generation_(next_generation),
+      lock_fd_(lock_fd) {}
+
+ProjectionStore::~ProjectionStore() {
+  current_.reset();
+  ::close(lock_fd_);  // releases the flock
+}
 
 Result<std::unique_ptr<ProjectionStore>> ProjectionStore::open(
     const std::filesystem::path& directory) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) return error(errc::io_error, "cannot create " + directory.string() + ": " + ec.message());
+  const int lock_fd = ::open((directory / "LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return error(errc::io_error, "cannot open " + (directory / "LOCK").string());
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd);
+    return error(errc::io_error, "read models in use by another process");
+  }
+  auto opened = open_locked(directory, lock_fd);
+  if (!opened.ok()) ::close(lock_fd);
+  return opened;
+}
+
+Result<std::unique_ptr<ProjectionStore>> ProjectionStore::open_locked(
+    const std::filesystem::path& directory, int lock_fd) {
+  std::error_code ec;
   std::string name;
   {
     std::ifstream in(directory / "CURRENT");
@@ -85,7 +107,7 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::open(
   if (!store.ok()) return fail(store.error());
   std::shared_ptr<ModelStore> current(std::move(store).value());
   return std::unique_ptr<ProjectionStore>(
-      new ProjectionStore(directory, std::move(current), highest + 1));
+      new ProjectionStore(directory, std::move(current), highest + 1, lock_fd));
 }
 
 std::shared_ptr<ModelStore> ProjectionStore::current() const {

@@ -7,6 +7,7 @@
 // took the old generation keep it until they release it; then its directory is removed. So a
 // reader never sees a half-built model, and a crash leaves either the old or the new generation
 // serving, never a mix. Generations CURRENT does not name are leftovers and are removed on open.
+// One process at a time: `<dir>/LOCK` is held (flock) while the store is open.
 
 #include <filesystem>
 #include <memory>
@@ -20,8 +21,8 @@ namespace docket::projections {
 class ProjectionStore {
  public:
   // Opens the serving generation in `directory`, creating the directory and a first, empty
-  // generation when missing. Errors: io_error, corrupt (CURRENT unreadable), those of
-  // ModelStore::open.
+  // generation when missing. Errors: io_error (also when another process has it open), corrupt
+  // (CURRENT unreadable), those of ModelStore::open.
   static Result<std::unique_ptr<ProjectionStore>> open(const std::filesystem::path& directory);
 
   // The serving generation; hold it for the duration of one query. Thread-safe.
@@ -37,13 +38,22 @@ class ProjectionStore {
   const std::filesystem::path& directory() const { return directory_; }
 
  private:
+  static Result<std::unique_ptr<ProjectionStore>> open_locked(
+      const std::filesystem::path& directory, int lock_fd);
   ProjectionStore(std::filesystem::path directory, std::shared_ptr<ModelStore> current,
-                  unsigned next_generation);
+                  unsigned next_generation, int lock_fd);
 
+ public:
+  ~ProjectionStore();
+  ProjectionStore(const ProjectionStore&) = delete;
+  ProjectionStore& operator=(const ProjectionStore&) = delete;
+
+ private:
   std::filesystem::path directory_;
   mutable std::mutex mu_;
   std::shared_ptr<ModelStore> current_;
   unsigned next_generation_;
+  int lock_fd_;
 };
 
 }  // namespace docket::projections

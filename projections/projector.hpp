@@ -54,8 +54,9 @@ class Projector {
   // Stops the thread (closing the subscription wakes it) and wakes every wait_for. Idempotent.
   void stop();
 
-  // True once the read models cover `position`; false when `timeout` passes first or the
-  // projector stops before. Thread-safe; any number of waiters.
+  // True once the read models cover `position` (at once when they already do); false when
+  // `timeout` passes first, or when the projector is not running or stops meanwhile.
+  // Thread-safe; any number of waiters.
   bool wait_for(const eventstore::Position& position, std::chrono::milliseconds timeout);
   // The position the serving read models cover. Thread-safe.
   eventstore::Position position() const;

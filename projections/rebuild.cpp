@@ -1,5 +1,10 @@
 #include "projections/rebuild.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 namespace docket::projections {
 
 namespace {
@@ -12,6 +17,75 @@ struct ProgressClock {
     const double s = std::chrono::duration<double>(Clock::now() - started).count();
     return s > 0 ? static_cast<double>(events) / s : 0.0;
   }
+};
+
+// Reads the log's commits from `from` on a thread of its own, one batch ahead of the caller, and
+// stops once a batch reaches `target` or the log's end.
+class ReadAhead {
+ public:
+  ReadAhead(eventstore::EventLog& log, eventstore::Position from, eventstore::Position target)
+      : log_(log), next_(std::move(from)), target_(std::move(target)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~ReadAhead() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // The next batch; empty at the end.
+  Result<std::vector<eventstore::Commit>> next() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !queue_.empty() || finished_; });
+    if (!queue_.empty()) {
+      auto batch = std::move(queue_.front());
+      queue_.pop_front();
+      cv_.notify_all();
+      return batch;
+    }
+    if (failure_) return fail(*failure_);
+    return std::vector<eventstore::Commit>{};
+  }
+
+ private:
+  static constexpr std::size_t kBatch = 2000;
+  static constexpr std::size_t kDepth = 2;
+
+  void run() {
+    for (;;) {
+      auto batch = log_.read_all(next_, kBatch);
+      std::unique_lock lock(mu_);
+      if (!batch.ok()) {
+        failure_ = Error{errc::log_error, "read_all: " + batch.error().message};
+        break;
+      }
+      if (batch->commits.empty()) break;
+      next_ = batch->next;
+      const bool last =
+          !target_.covers(batch->commits.back().position) || batch->next.covers(target_);
+      cv_.wait(lock, [&] { return queue_.size() < kDepth || stop_; });
+      if (stop_) break;
+      queue_.push_back(std::move(batch->commits));
+      cv_.notify_all();
+      if (last) break;
+    }
+    std::lock_guard lock(mu_);
+    finished_ = true;
+    cv_.notify_all();
+  }
+
+  eventstore::EventLog& log_;
+  eventstore::Position next_;
+  const eventstore::Position target_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<eventstore::Commit>> queue_;
+  std::optional<Error> failure_;
+  bool finished_ = false;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 // Brings the new generation to exactly `target` and, for a partial rebuild, the serving one too,
@@ -45,22 +119,24 @@ Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models, W
     if (!head.ok()) return error(errc::log_error, "head: " + head.error().message);
     target = std::move(head).value();
   }
+  if (store.checkpoint().covers(target)) return unit;
+  // Reading (and parsing) the log and applying run on two threads: one batch read ahead.
+  ReadAhead ahead(log, store.checkpoint(), target);
   ProgressClock clock;
   const std::uint64_t base = progress ? progress->events_applied : 0;
   while (!store.checkpoint().covers(target)) {
-    auto batch = log.read_all(store.checkpoint(), 2000);
-    if (!batch.ok()) return error(errc::log_error, "read_all: " + batch.error().message);
-    if (batch->commits.empty()) break;  // the log ends before `target`
-    auto applied = store.apply(batch->commits, models, mode, &target);
+    auto batch = ahead.next();
+    if (!batch.ok()) return fail(batch.error());
+    if (batch->empty()) break;  // the log ends before `target`
+    auto applied = store.apply(*batch, models, mode, &target);
     if (!applied.ok()) return fail(applied.error());
     if (progress != nullptr) {
       progress->events_applied += applied->applied;
-      progress->commits += batch->commits.size();
+      progress->commits += batch->size();
       progress->position = store.checkpoint().to_token();
       progress->events_per_second = clock.rate(progress->events_applied - base);
       if (on_progress) on_progress(*progress);
     }
-    if (!target.covers(batch->commits.back().position)) break;  // reached the bound mid-batch
   }
   return unit;
 }

@@ -143,5 +143,16 @@ TEST(Projector, OnlineRebuildSwitchesAtomicallyWhileServing) {
   EXPECT_EQ(reopened->current()->directory(), serving);
 }
 
+TEST(Projector, StoreDirectoryIsOpenedByOneOwnerAtATime) {
+  TempDir dir;
+  auto first = ProjectionStore::open(dir.path());
+  ASSERT_TRUE(first.ok());
+  auto second = ProjectionStore::open(dir.path());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, errc::io_error);
+  first = error(errc::closed, "released");
+  EXPECT_TRUE(ProjectionStore::open(dir.path()).ok());
+}
+
 }  // namespace
 }  // namespace docket::projections::testing
