@@ -178,19 +178,23 @@ std::string ModelStore::dump(ModelSet models) const {
   return out;
 }
 
-std::optional<std::string> ModelStore::get(std::string_view key) const {
+std::optional<std::string> ModelStore::get(std::string_view key,
+                                           const rocksdb::Snapshot* snapshot) const {
   std::string value;
-  const rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  const rocksdb::Status s = db_->Get(ro, rocksdb::Slice(key.data(), key.size()), &value);
   if (!s.ok()) return std::nullopt;
   return value;
 }
 
 void ModelStore::scan(std::string_view prefix, std::string_view from,
-                      const std::function<bool(std::string_view, std::string_view)>& fn) const {
+                      const std::function<bool(std::string_view, std::string_view)>& fn,
+                      const rocksdb::Snapshot* snapshot) const {
   const std::string end = prefix_end(prefix);
   const rocksdb::Slice upper(end);
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   const std::string_view start = from.empty() ? prefix : from;
@@ -200,6 +204,14 @@ void ModelStore::scan(std::string_view prefix, std::string_view from,
     if (!fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) break;
   }
   it->status().PermitUncheckedError();  // a failed scan ends early; queries read what they got
+}
+
+const rocksdb::Snapshot* ModelStore::acquire_snapshot() const {
+  return db_->GetSnapshot();
+}
+
+void ModelStore::release_snapshot(const rocksdb::Snapshot* snapshot) const {
+  db_->ReleaseSnapshot(snapshot);
 }
 
 }  // namespace docket::projections

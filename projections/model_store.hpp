@@ -25,7 +25,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class Snapshot;
+}  // namespace rocksdb
 
 namespace docket::projections {
 
@@ -70,11 +71,16 @@ class ModelStore {
   std::string dump(ModelSet models) const;
 
   // Point read; nullopt when absent or unreadable. Thread-safe.
-  std::optional<std::string> get(std::string_view key) const;
+  std::optional<std::string> get(std::string_view key,
+                                 const rocksdb::Snapshot* snapshot = nullptr) const;
   // Calls `fn(key, value)` for keys in [from, prefix_end(prefix)) in order while it returns
   // true. An empty `from` starts at `prefix`. Thread-safe.
   void scan(std::string_view prefix, std::string_view from,
-            const std::function<bool(std::string_view, std::string_view)>& fn) const;
+            const std::function<bool(std::string_view, std::string_view)>& fn,
+            const rocksdb::Snapshot* snapshot = nullptr) const;
+  // A point-in-time snapshot for reads (ReadView); release it exactly once. Thread-safe.
+  const rocksdb::Snapshot* acquire_snapshot() const;
+  void release_snapshot(const rocksdb::Snapshot* snapshot) const;
 
   // Removes the directory when the last owner releases this store (an old generation).
   // Thread-safe.
@@ -89,6 +95,30 @@ class ModelStore {
   mutable std::mutex mu_;
   eventstore::Position checkpoint_;
   std::atomic<bool> drop_ = false;
+};
+
+// One point in time of a generation for the duration of a query: every read of the view sees the
+// same applied batches, so counts and items of one answer agree even while the projector
+// applies. Built implicitly from a ModelStore, so that `query(store, ...)` reads one snapshot.
+// Use from one thread; the store must outlive the view.
+class ReadView {
+ public:
+  ReadView(const ModelStore& store)  // NOLINT: implicit by design
+      : store_(store), snapshot_(store.acquire_snapshot()) {}
+  ~ReadView() { store_.release_snapshot(snapshot_); }
+  ReadView(const ReadView&) = delete;
+  ReadView& operator=(const ReadView&) = delete;
+
+  // ModelStore::get and ::scan at the view's point in time.
+  std::optional<std::string> get(std::string_view key) const { return store_.get(key, snapshot_); }
+  void scan(std::string_view prefix, std::string_view from,
+            const std::function<bool(std::string_view, std::string_view)>& fn) const {
+    store_.scan(prefix, from, fn, snapshot_);
+  }
+
+ private:
+  const ModelStore& store_;
+  const rocksdb::Snapshot* snapshot_;
 };
 
 }  // namespace docket::projections

@@ -2,8 +2,9 @@
 // The read side's queries: plain structs from one generation of the read models, and their JSON
 // as API.md gives it, so that the HTTP layer serves them directly (it authorizes first).
 //
-// Every function reads only the generation it is given (hold a ProjectionStore::current() for
-// the whole query) and is safe to call from any number of threads while a projector applies.
+// Every function reads one point in time of the generation it is given (a ReadView, made
+// implicitly from a ModelStore: hold a ProjectionStore::current() for the whole query) and is
+// safe to call from any number of threads while a projector applies.
 // Clock-dependent answers (`past` slots, today / this week / this month) take `now` as a
 // parameter. Errors: not_found for an unknown doctor, appointment, walk-in or entry;
 // invalid_argument for a bad range (the HTTP layer maps it to its own code).
@@ -60,7 +61,7 @@ struct AvailabilityView {
 // force on each date lays them out. A slot is past when it starts before `now`, else blocked when
 // a live block overlaps it, else full when nothing is left. Errors: not_found (unknown doctor),
 // invalid_argument (to before from, or more than 31 days).
-Result<AvailabilityView> availability(const ModelStore& store, std::string_view doctor_id,
+Result<AvailabilityView> availability(const ReadView& store, std::string_view doctor_id,
                                       domain::LocalDate from, domain::LocalDate to,
                                       domain::Instant now);
 nlohmann::json to_json(const AvailabilityView& v);
@@ -82,18 +83,17 @@ struct AppointmentPage {
 };
 
 // Errors: not_found.
-Result<AppointmentRecord> appointment(const ModelStore& store, std::string_view id);
+Result<AppointmentRecord> appointment(const ReadView& store, std::string_view id);
 // One page of the appointments matching every given filter. Walks one index: the patient's when
 // a patient is named, else the doctor's (only that date's range when a date is named), else the
 // clinic's; totals without a date or patient come from stored counts.
-AppointmentPage appointments(const ModelStore& store, const AppointmentFilter& filter,
-                             Paging paging);
+AppointmentPage appointments(const ReadView& store, const AppointmentFilter& filter, Paging paging);
 nlohmann::json to_json(const AppointmentRecord& a);
 nlohmann::json to_json(const AppointmentPage& p);
 
 // {"appointment_id", "events": [{"type", "time", "actor": {"sub", "role"}, "data"}]} in log
 // order; `data` as stored, free text included (the caller authorizes). Errors: not_found.
-Result<nlohmann::json> appointment_history(const ModelStore& store, std::string_view id);
+Result<nlohmann::json> appointment_history(const ReadView& store, std::string_view id);
 
 // ---- doctors ------------------------------------------------------------------------------------
 
@@ -102,7 +102,7 @@ struct DoctorView {
   std::uint64_t version = 0;  // the doctor stream's version
 };
 // Errors: not_found.
-Result<DoctorView> doctor(const ModelStore& store, std::string_view id);
+Result<DoctorView> doctor(const ReadView& store, std::string_view id);
 struct DoctorPage {
   std::vector<DoctorView> items;  // by id
   int page = 1;
@@ -110,7 +110,7 @@ struct DoctorPage {
   std::int64_t total = 0;
 };
 // Active doctors, of `specialty` when not empty (compared ignoring ASCII case).
-DoctorPage doctors(const ModelStore& store, std::string_view specialty, Paging paging);
+DoctorPage doctors(const ReadView& store, std::string_view specialty, Paging paging);
 // API.md's GET /v1/doctors/{id}; `schedule` is the newest rule set (null when none was set).
 nlohmann::json to_json(const DoctorView& d);
 nlohmann::json to_json(const DoctorPage& p);
@@ -124,10 +124,10 @@ struct QueueEntryView {
 };
 // The day's queue: called entries first, then the waiting in service order (emergency, urgent,
 // routine, then arrival). Errors: not_found (unknown doctor).
-Result<std::vector<QueueEntryView>> queue(const ModelStore& store, std::string_view doctor_id,
+Result<std::vector<QueueEntryView>> queue(const ReadView& store, std::string_view doctor_id,
                                           domain::LocalDate date);
 // Errors: not_found.
-Result<QueueEntryView> walkin(const ModelStore& store, std::string_view id);
+Result<QueueEntryView> walkin(const ReadView& store, std::string_view id);
 nlohmann::json to_json(const QueueEntryView& e);
 nlohmann::json queue_json(const std::vector<QueueEntryView>& entries);  // {"entries": [...]}
 
@@ -136,14 +136,14 @@ struct WaitlistView {
   std::optional<int> position;  // among the waiting of the same date, offer order; set if waiting
 };
 // Errors: not_found.
-Result<WaitlistView> waitlist_entry(const ModelStore& store, std::string_view id);
+Result<WaitlistView> waitlist_entry(const ReadView& store, std::string_view id);
 struct WaitlistPage {
   std::vector<WaitlistView> items;  // in join order
   int page = 1;
   int per_page = kDefaultPerPage;
   std::int64_t total = 0;
 };
-WaitlistPage doctor_waitlist(const ModelStore& store, std::string_view doctor_id, Paging paging);
+WaitlistPage doctor_waitlist(const ReadView& store, std::string_view doctor_id, Paging paging);
 nlohmann::json to_json(const WaitlistView& w);
 nlohmann::json to_json(const WaitlistPage& p);  // {"entries": [...], "page", "per_page", "total"}
 
@@ -162,7 +162,7 @@ struct StatsView {
   double utilization = 0.0;         // month_taken / month_capacity, 0 without capacity
 };
 // Errors: not_found (unknown doctor).
-Result<StatsView> doctor_stats(const ModelStore& store, std::string_view doctor_id,
+Result<StatsView> doctor_stats(const ReadView& store, std::string_view doctor_id,
                                domain::Instant now);
 struct ClinicStats {
   StatsView clinic;  // sums over every doctor; unique_patients across the clinic
@@ -171,7 +171,7 @@ struct ClinicStats {
   std::optional<domain::LocalDate> to;    // (each doctor's local dates)
   std::int64_t in_range = 0;
 };
-ClinicStats clinic_stats(const ModelStore& store, domain::Instant now,
+ClinicStats clinic_stats(const ReadView& store, domain::Instant now,
                          std::optional<domain::LocalDate> from,
                          std::optional<domain::LocalDate> to);
 nlohmann::json to_json(const StatsView& s);

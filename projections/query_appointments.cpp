@@ -14,7 +14,7 @@ namespace {
 constexpr std::chrono::hours kWidestOffset{15};
 
 struct ZoneCache {
-  const ModelStore& store;
+  const ReadView& store;
   std::unordered_map<std::string, const date::time_zone*> zones;
   const date::time_zone* of(const std::string& doctor_id) {
     const auto it = zones.find(doctor_id);
@@ -28,7 +28,7 @@ struct ZoneCache {
 
 }  // namespace
 
-Result<AppointmentRecord> appointment(const ModelStore& store, std::string_view id) {
+Result<AppointmentRecord> appointment(const ReadView& store, std::string_view id) {
   const auto bytes = store.get(key::appointment(id));
   if (!bytes) return error(errc::not_found, "unknown appointment");
   auto a = decode_appointment(*bytes);
@@ -36,7 +36,7 @@ Result<AppointmentRecord> appointment(const ModelStore& store, std::string_view 
   return std::move(*a);
 }
 
-AppointmentPage appointments(const ModelStore& store, const AppointmentFilter& filter,
+AppointmentPage appointments(const ReadView& store, const AppointmentFilter& filter,
                              Paging paging) {
   paging = detail::normalize(paging);
   AppointmentPage out;
@@ -137,7 +137,7 @@ nlohmann::json to_json(const AppointmentPage& p) {
           {"total", p.total}};
 }
 
-Result<nlohmann::json> appointment_history(const ModelStore& store, std::string_view id) {
+Result<nlohmann::json> appointment_history(const ReadView& store, std::string_view id) {
   nlohmann::json events = nlohmann::json::array();
   bool bad = false;
   store.scan(key::history_prefix(id), {}, [&](std::string_view, std::string_view v) {

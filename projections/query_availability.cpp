@@ -9,7 +9,7 @@ namespace dm = docket::domain;
 
 namespace detail {
 
-std::optional<DoctorRecord> load_doctor(const ModelStore& store, std::string_view id) {
+std::optional<DoctorRecord> load_doctor(const ReadView& store, std::string_view id) {
   const auto bytes = store.get(key::doctor(id));
   return bytes ? decode_doctor(*bytes) : std::nullopt;
 }
@@ -21,7 +21,7 @@ Paging normalize(Paging p) {
   return p;
 }
 
-std::vector<BlockRecord> live_blocks(const ModelStore& store, std::string_view doctor_id) {
+std::vector<BlockRecord> live_blocks(const ReadView& store, std::string_view doctor_id) {
   std::vector<BlockRecord> out;
   store.scan(key::block_prefix(doctor_id), {}, [&](std::string_view, std::string_view v) {
     if (auto b = decode_block(v)) out.push_back(*b);
@@ -64,7 +64,7 @@ std::string_view to_string(SlotStatus s) noexcept {
   return "unknown";
 }
 
-Result<AvailabilityView> availability(const ModelStore& store, std::string_view doctor_id,
+Result<AvailabilityView> availability(const ReadView& store, std::string_view doctor_id,
                                       dm::LocalDate from, dm::LocalDate to, dm::Instant now) {
   if (to < from || (to - from).count() >= kMaxAvailabilityDays) {
     return error(errc::invalid_argument, "range must be 1 to 31 days");

@@ -8,7 +8,7 @@ namespace docket::projections {
 
 namespace dm = docket::domain;
 
-Result<DoctorView> doctor(const ModelStore& store, std::string_view id) {
+Result<DoctorView> doctor(const ReadView& store, std::string_view id) {
   auto d = detail::load_doctor(store, id);
   if (!d) return error(errc::not_found, "unknown doctor");
   DoctorView out;
@@ -18,7 +18,7 @@ Result<DoctorView> doctor(const ModelStore& store, std::string_view id) {
   return out;
 }
 
-DoctorPage doctors(const ModelStore& store, std::string_view specialty, Paging paging) {
+DoctorPage doctors(const ReadView& store, std::string_view specialty, Paging paging) {
   paging = detail::normalize(paging);
   std::string spec(specialty);
   for (char& ch : spec)

@@ -21,7 +21,7 @@ int minutes_per_patient(const DoctorRecord* d, dm::LocalDate date) {
   return first == nullptr ? fallback_minutes : first->slot_minutes;
 }
 
-std::vector<QueueEntryView> day_queue(const ModelStore& store, const DoctorRecord* d,
+std::vector<QueueEntryView> day_queue(const ReadView& store, const DoctorRecord* d,
                                       std::string_view doctor_id, dm::LocalDate date) {
   std::vector<QueueEntryView> out;
   const int minutes = minutes_per_patient(d, date);
@@ -46,14 +46,14 @@ std::vector<QueueEntryView> day_queue(const ModelStore& store, const DoctorRecor
 
 }  // namespace
 
-Result<std::vector<QueueEntryView>> queue(const ModelStore& store, std::string_view doctor_id,
+Result<std::vector<QueueEntryView>> queue(const ReadView& store, std::string_view doctor_id,
                                           dm::LocalDate date) {
   const auto d = detail::load_doctor(store, doctor_id);
   if (!d) return error(errc::not_found, "unknown doctor");
   return day_queue(store, &*d, doctor_id, date);
 }
 
-Result<QueueEntryView> walkin(const ModelStore& store, std::string_view id) {
+Result<QueueEntryView> walkin(const ReadView& store, std::string_view id) {
   const auto bytes = store.get(key::walkin(id));
   auto w = bytes ? decode_walkin(*bytes) : std::nullopt;
   if (!w) return error(errc::not_found, "unknown walk-in");
@@ -87,7 +87,7 @@ nlohmann::json queue_json(const std::vector<QueueEntryView>& entries) {
 
 namespace {
 
-std::optional<int> waiting_position(const ModelStore& store, const WaitlistRecord& e) {
+std::optional<int> waiting_position(const ReadView& store, const WaitlistRecord& e) {
   if (e.status != dm::WaitlistStatus::waiting) return std::nullopt;
   const std::string mine = key::waiting_entry(e);
   int position = 0;
@@ -103,7 +103,7 @@ std::optional<int> waiting_position(const ModelStore& store, const WaitlistRecor
 
 }  // namespace
 
-Result<WaitlistView> waitlist_entry(const ModelStore& store, std::string_view id) {
+Result<WaitlistView> waitlist_entry(const ReadView& store, std::string_view id) {
   const auto bytes = store.get(key::waitlist(id));
   auto e = bytes ? decode_waitlist(*bytes) : std::nullopt;
   if (!e) return error(errc::not_found, "unknown waitlist entry");
@@ -113,7 +113,7 @@ Result<WaitlistView> waitlist_entry(const ModelStore& store, std::string_view id
   return out;
 }
 
-WaitlistPage doctor_waitlist(const ModelStore& store, std::string_view doctor_id, Paging paging) {
+WaitlistPage doctor_waitlist(const ReadView& store, std::string_view doctor_id, Paging paging) {
   paging = detail::normalize(paging);
   WaitlistPage out;
   out.page = paging.page;

@@ -10,7 +10,7 @@ namespace dm = docket::domain;
 namespace {
 
 // Appointments of the doctor starting in [lo, hi): all of them, and those taking capacity.
-std::pair<std::int64_t, std::int64_t> count_starts(const ModelStore& store,
+std::pair<std::int64_t, std::int64_t> count_starts(const ReadView& store,
                                                    std::string_view doctor_id, dm::Instant lo,
                                                    dm::Instant hi) {
   const std::string prefix = key::stats_by_start_prefix(doctor_id);
@@ -52,7 +52,7 @@ void add(StatsView& into, const StatsView& s) {
   into.month_capacity += s.month_capacity;
 }
 
-StatsView stats_of(const ModelStore& store, const DoctorRecord& d, dm::Instant now) {
+StatsView stats_of(const ReadView& store, const DoctorRecord& d, dm::Instant now) {
   StatsView out;
   if (const auto bytes = store.get(key::stats(d.id))) {
     if (const auto s = decode_stats(*bytes)) {
@@ -88,15 +88,14 @@ StatsView stats_of(const ModelStore& store, const DoctorRecord& d, dm::Instant n
 
 }  // namespace
 
-Result<StatsView> doctor_stats(const ModelStore& store, std::string_view doctor_id,
-                               dm::Instant now) {
+Result<StatsView> doctor_stats(const ReadView& store, std::string_view doctor_id, dm::Instant now) {
   const auto d = detail::load_doctor(store, doctor_id);
   if (!d) return error(errc::not_found, "unknown doctor");
   return stats_of(store, *d, now);
 }
 
-ClinicStats clinic_stats(const ModelStore& store, dm::Instant now,
-                         std::optional<dm::LocalDate> from, std::optional<dm::LocalDate> to) {
+ClinicStats clinic_stats(const ReadView& store, dm::Instant now, std::optional<dm::LocalDate> from,
+                         std::optional<dm::LocalDate> to) {
   ClinicStats out;
   out.from = from;
   out.to = to;

@@ -9,10 +9,10 @@
 
 namespace docket::projections::detail {
 
-std::optional<DoctorRecord> load_doctor(const ModelStore& store, std::string_view id);
+std::optional<DoctorRecord> load_doctor(const ReadView& store, std::string_view id);
 Paging normalize(Paging p);
 // The doctor's live blocks.
-std::vector<BlockRecord> live_blocks(const ModelStore& store, std::string_view doctor_id);
+std::vector<BlockRecord> live_blocks(const ReadView& store, std::string_view doctor_id);
 bool blocked(const std::vector<BlockRecord>& blocks, domain::Instant start, domain::Instant end);
 // The slots of local dates [from, to] in the doctor's zone.
 std::vector<domain::Slot> slots_between(const DoctorRecord& d, const date::time_zone& zone,
