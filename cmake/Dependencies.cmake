@@ -12,6 +12,7 @@ find_package(OpenSSL REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
+pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl)
 
 if(DOCKET_BUILD_TESTS)
   find_package(GTest REQUIRED)
