@@ -44,6 +44,9 @@ void CommandService::close() {
     closing_ = true;
     drained_.wait(lock, [&] { return pending_ == 0; });
   }
+  // The last answers may come from the log's completion thread, still inside on_appended.
+  while (callbacks_running_.load() > 0)
+    std::this_thread::yield();
   {
     std::lock_guard lock(run_mutex_);
     stop_workers_ = true;
@@ -240,7 +243,9 @@ void CommandService::evict_locked() {
     bool idle = false;
     {
       std::lock_guard wlock(w->mutex);
-      idle = !w->scheduled && w->pending == 0;
+      // No command waits on it. Its worker may still be finishing a turn; that turn touches only
+      // this writer object (kept alive by the worker), and nothing can reach it any more.
+      idle = w->pending == 0;
     }
     if (!idle) continue;
     const std::string id = w->doctor_id;

@@ -125,6 +125,8 @@ class CommandService {
   void recover_writer(DoctorWriter& writer);
   docket::Status<CommandError> load(DoctorWriter& writer);
   void maybe_snapshot(DoctorWriter& writer);
+  bool snapshot_due(const DoctorWriter& writer) const;
+  void take_completions(DoctorWriter& writer);
   bool paused_for_snapshot(const DoctorWriter& writer) const;
   std::uint64_t snapshot_interval(const DoctorWriter& writer) const;
   bool can_decide(const DoctorWriter& writer) const;
@@ -156,6 +158,7 @@ class CommandService {
   std::vector<std::thread> workers_;
 
   std::atomic<std::uint64_t> in_flight_appends_{0};
+  std::atomic<int> callbacks_running_{0};  // append callbacks inside on_appended
 
   // Snapshots are encoded and written off the writers' threads: a writer only copies its state.
   struct SnapshotJob {

@@ -69,20 +69,7 @@ void CommandService::run(const std::shared_ptr<DoctorWriter>& writer) {
   DoctorWriter& w = *writer;
   int decided = 0;
   while (true) {
-    std::vector<WriterCompletion> completions;
-    {
-      std::lock_guard lock(w.mutex);
-      completions.swap(w.completions);
-    }
-    for (WriterCompletion& c : completions) {
-      for (WriterEntry& e : w.entries) {
-        if (e.appends && e.seq == c.seq) {
-          e.append.emplace(std::move(c.result));
-          --w.appends_in_flight;
-          break;
-        }
-      }
-    }
+    take_completions(w);
     flush(w);
     if (w.broken && w.appends_in_flight == 0) recover_writer(w);
     maybe_snapshot(w);  // before deciding: a drained pipeline is the moment to take it
@@ -256,19 +243,55 @@ void CommandService::decide(const std::shared_ptr<DoctorWriter>& writer, WriterJ
   w.entries.push_back(std::move(entry));
 }
 
+void CommandService::take_completions(DoctorWriter& w) {
+  std::vector<WriterCompletion> completions;
+  {
+    std::lock_guard lock(w.mutex);
+    completions.swap(w.completions);
+  }
+  for (WriterCompletion& c : completions) {
+    for (WriterEntry& e : w.entries) {
+      if (e.appends && e.seq == c.seq) {
+        e.append.emplace(std::move(c.result));
+        --w.appends_in_flight;
+        break;
+      }
+    }
+  }
+}
+
 void CommandService::on_appended(const std::shared_ptr<DoctorWriter>& writer, std::uint64_t seq,
                                  eventstore::Result<eventstore::AppendResult> result) {
   in_flight_appends_.fetch_sub(1);
-  bool post = false;
+  // close() waits for this count after the last answer, so this thread is done with the service
+  // before it can be destroyed.
+  callbacks_running_.fetch_add(1);
+  struct Leave {
+    std::atomic<int>& running;
+    ~Leave() { running.fetch_sub(1); }
+  } leave{callbacks_running_};
+  DoctorWriter& w = *writer;
   {
-    std::lock_guard lock(writer->mutex);
-    writer->completions.push_back(WriterCompletion{seq, std::move(result)});
-    if (!writer->scheduled) {
-      writer->scheduled = true;
-      post = true;
+    std::lock_guard lock(w.mutex);
+    w.completions.push_back(WriterCompletion{seq, std::move(result)});
+    if (w.scheduled) return;  // its worker will take it
+    w.scheduled = true;
+  }
+  // This thread owns the writer now. Answering what became durable right here saves a hand-off
+  // to a worker on every reply; deciding, reloading and snapshots stay on the workers, so the
+  // log's completion thread never does I/O or runs the domain.
+  take_completions(w);
+  flush(w);
+  {
+    std::lock_guard lock(w.mutex);
+    const bool more = !w.completions.empty() || w.broken || !w.redo.empty() || !w.mailbox.empty() ||
+                      snapshot_due(w);
+    if (!more) {
+      w.scheduled = false;
+      return;
     }
   }
-  if (post) schedule(writer);
+  schedule(writer);
 }
 
 void CommandService::flush(DoctorWriter& w) {
@@ -347,11 +370,15 @@ void CommandService::recover_writer(DoctorWriter& w) {
   w.broken = false;
 }
 
-void CommandService::maybe_snapshot(DoctorWriter& w) {
-  if (!snapshots_ || options_.snapshot_every == 0 || !w.state || w.broken) return;
+bool CommandService::snapshot_due(const DoctorWriter& w) const {
+  if (!snapshots_ || options_.snapshot_every == 0 || !w.state || w.broken) return false;
   // Only durable state may be snapshotted: nothing may be in flight.
-  if (w.appends_in_flight > 0 || w.state->version() != w.durable_version) return;
-  if (w.durable_version < w.snapshot_version + snapshot_interval(w)) return;
+  if (w.appends_in_flight > 0 || w.state->version() != w.durable_version) return false;
+  return w.durable_version >= w.snapshot_version + snapshot_interval(w);
+}
+
+void CommandService::maybe_snapshot(DoctorWriter& w) {
+  if (!snapshot_due(w)) return;
   w.snapshot_version = w.durable_version;  // skipped: try again an interval later
   const domain::DoctorState& s = *w.state;
   w.snapshot_entities = s.appointments().size() + s.holds().size() + s.walkins().size() +
@@ -372,14 +399,15 @@ void CommandService::maybe_snapshot(DoctorWriter& w) {
 
 void CommandService::answer(DoctorWriter& w, WriterJob& job, CommandResult result) {
   metrics_.count(job.kind, outcome_of(result));
-  job.done(std::move(result));
+  // Counted as answered first, so that a caller woken by the callback finds the doctor idle.
   finish_one(w);
+  job.done(std::move(result));
 }
 
 void CommandService::answer_read(DoctorWriter& w, WriterJob& job,
                                  docket::Result<domain::DoctorState, CommandError> result) {
-  job.read_done(std::move(result));
   finish_one(w);
+  job.read_done(std::move(result));
 }
 
 void CommandService::finish_one(DoctorWriter& w) {
