@@ -6,8 +6,10 @@
 // sees an earlier one), chains and hashes the events, and writes the whole group as ONE synced
 // RocksDB WriteBatch. Callbacks run afterwards, in commit order, on a completion thread; a group
 // whose write fails acknowledges nothing (every callback gets io_error) and leaves memory as it
-// was. Callbacks must not block waiting on another append of the same log (they would wait on
-// their own completion thread).
+// was. Callbacks must not block waiting on another append of the same log, nor close it (they
+// would wait on their own completion thread). A failed WAL *sync* is the one case RocksDB cannot
+// undo: its bytes may already be in the file, so such a commit, reported as io_error, can still
+// appear after a restart (a retry then sees version_conflict).
 //
 // A position has one component: the number of events before that point, so a commit's position
 // is the global sequence number of its last event. Only one process may open a directory at once
