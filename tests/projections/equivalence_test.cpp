@@ -20,7 +20,7 @@ void expect_same_models(const ModelStore& a, const ModelStore& b) {
 TEST(Equivalence, WorkloadIsLargeAndVaried) {
   SharedRun& run = shared_run();
   EXPECT_GE(run.workload->decided(), kCommands);
-  EXPECT_GT(run.workload->accepted(), kCommands / 4);
+  EXPECT_GE(run.workload->accepted(), 10'000) << "commands appended to the log";
   const auto all = run.store->current()->dump(ModelSet::all());
   EXPECT_GT(all.size(), 100'000u);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The shared run of the read-side tests: a real embedded log in a temp dir filled by a randomized
-// workload of more than 10,000 commands (fixed seed), appended in several batches while a
-// projector runs concurrently into a real RocksDB store. Built once per test process.
+// workload (fixed seed) of 40,000 decided commands, of which more than 10,000 are accepted,
+// appended in several batches while a projector runs concurrently into a real RocksDB store. Built
+// once per test process.
 
 #include <memory>
 
@@ -15,7 +16,7 @@
 namespace docket::projections::testing {
 
 inline constexpr std::uint64_t kSeed = 20270301;
-inline constexpr int kCommands = 12'000;
+inline constexpr int kCommands = 40'000;
 inline constexpr int kBatches = 4;
 
 struct SharedRun {
