@@ -30,6 +30,10 @@ std::string_view to_code(api_errc e) noexcept {
       return "internal";
     case api_errc::not_caught_up:
       return "not_caught_up";
+    case api_errc::write_conflict:
+      return "write_conflict";
+    case api_errc::unavailable:
+      return "unavailable";
   }
   return "internal";
 }
@@ -97,7 +101,10 @@ int http_status(api_errc e) noexcept {
     case api_errc::internal:
       return 500;
     case api_errc::not_caught_up:
+    case api_errc::unavailable:
       return 503;
+    case api_errc::write_conflict:
+      return 409;
   }
   return 500;
 }
@@ -191,6 +198,10 @@ std::string_view title(api_errc e) noexcept {
       return "Internal error";
     case api_errc::not_caught_up:
       return "Not caught up";
+    case api_errc::write_conflict:
+      return "Concurrent write";
+    case api_errc::unavailable:
+      return "Service unavailable";
   }
   return "Error";
 }

@@ -23,6 +23,8 @@ enum class api_errc {
   idempotency_key_reused,  // 422: an Idempotency-Key was already used with another body
   internal,                // 500: an unexpected failure; the reply says nothing more
   not_caught_up,           // 503: the read models did not reach Docket-Min-Position in time
+  write_conflict,          // 409: another writer appended to the doctor's stream first, twice
+  unavailable,             // 503: the event log failed or is closed; nothing was applied
 };
 
 // The API code, e.g. "body_too_large". Pure.

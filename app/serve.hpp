@@ -1,0 +1,32 @@
+#pragma once
+// `docket serve`: the whole service in one process on the embedded log — the event log and the
+// write side's store under the data directory, the command service with its deadline scheduler,
+// and the HTTP API. Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight
+// answered, the stores flushed, exit status 0.
+
+#include <cstddef>
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+namespace docket::app {
+
+struct ServeOptions {
+  std::filesystem::path data = "./docket-data";
+  std::string host = "127.0.0.1";
+  int port = 8080;               // 0: an ephemeral port (printed once bound)
+  std::string log = "embedded";  // or kafka://host:port,... (not available in this build)
+  std::string secret_file;       // else DOCKET_JWT_SECRET
+  std::size_t threads = 64;      // HTTP connection threads
+  std::size_t workers = 2;       // command service threads
+  bool demo = false;             // seed the demo clinic once and print tokens and curl examples
+};
+
+// Runs until SIGTERM/SIGINT. Prints "docket listening on http://HOST:PORT" on `out` once the
+// port is bound (the demo's tokens and examples follow); logs go to stderr through spdlog.
+// Returns 0 after a clean stop; 2 for a configuration error (no secret, unsupported log), 1 when
+// a store cannot be opened or the server cannot bind. Blocks SIGTERM and SIGINT in the calling
+// thread, so call it before any other thread is started.
+int run_serve(const ServeOptions& options, std::ostream& out);
+
+}  // namespace docket::app
