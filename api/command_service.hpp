@@ -55,6 +55,10 @@ struct CommandServiceOptions {
   // Events between snapshots of one doctor: at least this many, and at least as many as the
   // doctor has entities (appointments, holds, ...), since a snapshot costs O(entities). 0: never.
   std::uint64_t snapshot_every = 1000;
+  // Answer durable appends on the log's completion thread (saves one thread hand-off per reply)
+  // rather than on a worker. Deciding stays on the workers either way. Measured (bench/README.md):
+  // faster for one hot doctor, several times slower with many doctors, hence off by default.
+  bool answer_on_log_thread = false;
   // The clock: `now` of every decision. Required.
   std::function<domain::Instant()> clock;
 };

@@ -277,6 +277,10 @@ void CommandService::on_appended(const std::shared_ptr<DoctorWriter>& writer, st
     if (w.scheduled) return;  // its worker will take it
     w.scheduled = true;
   }
+  if (!options_.answer_on_log_thread) {
+    schedule(writer);
+    return;
+  }
   // This thread owns the writer now. Answering what became durable right here saves a hand-off
   // to a worker on every reply; deciding, reloading and snapshots stay on the workers, so the
   // log's completion thread never does I/O or runs the domain.

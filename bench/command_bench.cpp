@@ -75,6 +75,7 @@ void BM_DurableBookings(benchmark::State& state) {
   const int doctors = static_cast<int>(state.range(0));
   const int submitters = static_cast<int>(state.range(1));
   const bool snapshots = state.range(2) != 0;
+  const bool inline_answers = state.range(3) != 0;
   std::string pattern =
       (std::filesystem::temp_directory_path() / "docket-command-bench-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) std::abort();
@@ -86,6 +87,7 @@ void BM_DurableBookings(benchmark::State& state) {
     api::CommandServiceOptions options;
     options.workers = 2;
     options.snapshot_every = snapshots ? 1000 : 0;
+    options.answer_on_log_thread = inline_answers;
     options.clock = [] { return *domain::parse_rfc3339("2027-02-01T00:00:00Z"); };
     api::CommandService service(**log, side->get(), options);
     std::vector<std::string> ids;
@@ -255,14 +257,17 @@ BENCHMARK(BM_RestartReady)
     ->Unit(benchmark::kMillisecond);
 
 BENCHMARK(BM_DurableBookings)
-    ->ArgNames({"doctors", "submitters", "snapshots"})
-    ->Args({1, 1, 1})
-    ->Args({1, 32, 1})
-    ->Args({1, 32, 0})
-    ->Args({1, 128, 1})
-    ->Args({1, 128, 0})
-    ->Args({1000, 32, 1})
-    ->Args({1000, 128, 1})
+    ->ArgNames({"doctors", "submitters", "snapshots", "inline"})
+    ->Args({1, 1, 1, 1})
+    ->Args({1, 32, 1, 1})
+    ->Args({1, 32, 1, 0})
+    ->Args({1, 32, 0, 1})
+    ->Args({1, 128, 1, 1})
+    ->Args({1, 128, 0, 1})
+    ->Args({1000, 32, 1, 1})
+    ->Args({1000, 32, 1, 0})
+    ->Args({1000, 128, 1, 1})
+    ->Args({1000, 128, 1, 0})
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

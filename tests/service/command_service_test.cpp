@@ -41,9 +41,12 @@ class Replies {
   std::map<int, CommandResult> results_;
 };
 
-TEST(CommandService, DecidesOneDoctorsCommandsInOrderAndAllSucceed) {
+// Runs with replies answered on a worker (the default) and on the log's completion thread.
+void decide_in_order(bool answer_on_log_thread) {
   TempDir dir;
-  WriteSide ws(dir.path());
+  CommandServiceOptions options;
+  options.answer_on_log_thread = answer_on_log_thread;
+  WriteSide ws(dir.path(), options);
   ws.add_doctor("dr-ada");
   constexpr int n = 150;
   Replies replies;
@@ -65,6 +68,14 @@ TEST(CommandService, DecidesOneDoctorsCommandsInOrderAndAllSucceed) {
   auto version = ws.log().stream_version("doctor-dr-ada");
   ASSERT_TRUE(version.ok());
   EXPECT_EQ(*version, 2u + n);
+}
+
+TEST(CommandService, DecidesOneDoctorsCommandsInOrderAndAllSucceed) {
+  decide_in_order(false);
+}
+
+TEST(CommandService, AnswersInOrderFromTheLogsCompletionThread) {
+  decide_in_order(true);
 }
 
 TEST(CommandService, HundredThreadsOnOneSlotGiveExactlyOneBooking) {
