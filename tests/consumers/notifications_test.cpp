@@ -17,6 +17,7 @@
 #include "consumers/delivery.hpp"
 #include "consumers/email.hpp"
 #include "consumers/outbox.hpp"
+#include "consumers/reminder_worker.hpp"
 #include "tests/consumers/log_fixture.hpp"
 
 namespace docket::consumers {
@@ -291,6 +292,48 @@ TEST(Reminders, DueOnceNoneWhenCancelledOnlyForTheNewTimeWhenMoved) {
       EXPECT_EQ(m["data"]["start"], "2027-03-11T12:00:00Z");
     }
   }
+}
+
+TEST(Reminders, WorkerFiresWhatIsDueByItsClockAndWakesDelivery) {
+  TempDir dir;
+  auto log = open_log(dir.path() / "log");
+  auto store = ConsumerStore::open(dir.path() / "notifications");
+  ASSERT_TRUE(store);
+  NotificationConfig config{{"http://127.0.0.1:9/never-called"}, {std::chrono::hours(1)}};
+  const auto decided = at("2027-03-01T08:00:00Z");
+  append(*log, "a", {registered("a", "cardiology")}, decided);
+  append(*log, "a", {booked("appt-1", "p-1", at("2027-03-10T10:00:00Z"))}, decided);
+  std::mutex mutex;
+  std::condition_variable cv;
+  int wakes = 0;
+  domain::Instant clock = at("2027-03-10T08:00:00Z");  // one hour before the reminder
+  ReminderWorker worker(
+      **store, config,
+      [&] {
+        std::lock_guard lock(mutex);
+        return clock;
+      },
+      [&] {
+        std::lock_guard lock(mutex);
+        ++wakes;
+        cv.notify_all();
+      });
+  NotificationHandler handler(config, [&] { worker.wake(); });
+  ConsumerRunner runner(*log, **store, handler);
+  worker.start();
+  ASSERT_TRUE(runner.start());
+  ASSERT_TRUE(runner.wait_for(*log->head(), std::chrono::seconds(10)));
+  {
+    std::lock_guard lock(mutex);
+    clock = at("2027-03-10T09:00:00Z");  // now due
+  }
+  worker.wake();
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return wakes > 0; }));
+  lock.unlock();
+  worker.stop();
+  EXPECT_EQ(worker.queued(), 1u);
+  EXPECT_EQ(reminders_in_outbox(**store).at("appt-1"), (std::vector<std::int64_t>{60}));
 }
 
 TEST(Email, BuildsAHeaderSafeMessageWithoutFreeText) {
