@@ -6,7 +6,10 @@ namespace docket::consumers {
 
 ConsumerRunner::ConsumerRunner(eventstore::EventLog& log, ConsumerStore& store,
                                EventHandler& handler, std::size_t max_commits_per_batch)
-    : log_(log), store_(store), handler_(handler), max_commits_(max_commits_per_batch) {}
+    : log_(log), store_(store), handler_(handler), max_commits_(max_commits_per_batch) {
+  // Lag is meaningful before start(): it counts from the stored checkpoint.
+  if (auto checkpoint = store_.checkpoint()) position_ = *checkpoint;
+}
 
 ConsumerRunner::~ConsumerRunner() {
   stop();

@@ -36,7 +36,8 @@ class EventHandler {
 // Thread-safe: start/stop/lag/wait_for from any thread.
 class ConsumerRunner {
  public:
-  // `log`, `store` and `handler` must outlive the runner.
+  // `log`, `store` and `handler` must outlive the runner. position() starts at the stored
+  // checkpoint (the start of the log when it cannot be read).
   ConsumerRunner(eventstore::EventLog& log, ConsumerStore& store, EventHandler& handler,
                  std::size_t max_commits_per_batch = 256);
   ~ConsumerRunner();  // stop()
