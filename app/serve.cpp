@@ -13,9 +13,9 @@
 #include "api/scheduler.hpp"
 #include "api/server.hpp"
 #include "api/side_store.hpp"
+#include "app/log_spec.hpp"
 #include "app/seed.hpp"
 #include "app/token.hpp"
-#include "eventstore/embedded_log.hpp"
 
 namespace docket::app {
 
@@ -74,12 +74,9 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
 
   auto logger = spdlog::get("docket") ? spdlog::get("docket") : make_logger();
 
-  if (options.log != "embedded") {
-    if (options.log.rfind("kafka://", 0) == 0) {
-      logger->error("serve refused: the kafka log is not supported by docket serve yet");
-    } else {
-      logger->error("serve refused: --log must be embedded or kafka://host:port,...");
-    }
+  const LogSpecResult log_spec = parse_log_spec(options.log);
+  if (!log_spec.error.empty()) {
+    logger->error("serve refused: {}", log_spec.error);
     return 2;
   }
   auto lookup = resolve_secret(options.secret_file);
@@ -97,7 +94,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
     generated = true;
   }
 
-  auto log = eventstore::open_embedded_log({.directory = options.data / "log"});
+  auto log = open_event_log(log_spec.spec, options.data);
   if (!log) {
     logger->error("serve failed: cannot open the event log: {}", log.error().message);
     return 1;

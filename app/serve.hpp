@@ -15,7 +15,7 @@ struct ServeOptions {
   std::filesystem::path data = "./docket-data";
   std::string host = "127.0.0.1";
   int port = 8080;               // 0: an ephemeral port (printed once bound)
-  std::string log = "embedded";  // or kafka://host:port,... (not available in this build)
+  std::string log = "embedded";  // or kafka://host:port,... (app/log_spec.hpp)
   std::string secret_file;       // else DOCKET_JWT_SECRET
   std::size_t threads = 64;      // HTTP connection threads
   std::size_t workers = 2;       // command service threads
