@@ -1,8 +1,9 @@
 #pragma once
 // `docket serve`: the whole service in one process on the embedded log — the event log and the
 // write side's store under the data directory, the command service with its deadline scheduler,
-// the downstream consumers (unless `--consumers none`), and the HTTP API. Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight
-// answered, the stores flushed, exit status 0.
+// the downstream consumers (unless `--consumers none`), and the HTTP API. Stops gracefully on
+// SIGTERM or SIGINT: no new connections, requests in flight answered, the consumers stopped, the
+// stores flushed, exit status 0.
 
 #include <cstddef>
 #include <filesystem>
