@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/command_service.hpp"
+#include "api/downstream.hpp"
 #include "api/idempotency_store.hpp"
 #include "api/routes.hpp"
 #include "eventstore/event_log.hpp"
@@ -23,6 +24,8 @@ struct HandlerContext {
   IdempotencyStore* idempotency = nullptr;  // null: Idempotency-Key headers are ignored
   // How long a duplicate of a keyed request still in flight waits for the first one's reply.
   std::chrono::milliseconds idempotency_wait{5000};
+  // The consumers' stores (notifications, analytics); null: their endpoints answer 503.
+  DownstreamQueries* downstream = nullptr;
 };
 
 // A command ready to run, with how its success is answered.

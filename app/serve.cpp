@@ -13,6 +13,7 @@
 #include "api/scheduler.hpp"
 #include "api/server.hpp"
 #include "api/side_store.hpp"
+#include "app/consumers_runtime.hpp"
 #include "app/log_spec.hpp"
 #include "app/seed.hpp"
 #include "app/token.hpp"
@@ -79,6 +80,11 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
     logger->error("serve refused: {}", log_spec.error);
     return 2;
   }
+  auto consumers_config = resolve_consumers(options.consumers);
+  if (!consumers_config.error.empty()) {
+    logger->error("serve refused: {}", consumers_config.error);
+    return 2;
+  }
   auto lookup = resolve_secret(options.secret_file);
   if (!lookup.error.empty()) {
     logger->error("serve refused: {}", lookup.error);
@@ -124,8 +130,18 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   api::Scheduler scheduler(service, scheduler_options);
   scheduler.start();
 
+  auto downstream =
+      ConsumersRuntime::start(*log.value(), options.data, std::move(consumers_config.config));
+  if (!downstream) {
+    logger->error("serve failed: consumers: {}", downstream.error());
+    scheduler.stop();
+    service.close();
+    return 1;
+  }
+
   api::metrics::Registry registry;
   api::HandlerContext context;
+  context.downstream = downstream.value().get();
   context.service = &service;
   context.log = log.value().get();
   context.idempotency = &idempotency;
@@ -161,6 +177,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   logger->info("serve stopping signal={}", signal);
   const bool drained = server.stop(std::chrono::seconds(10));
   scheduler.stop();
+  downstream.value()->stop();
   service.close();
   service.flush_snapshots();
   int status = 0;
