@@ -14,6 +14,7 @@
 #include "api/server.hpp"
 #include "api/side_store.hpp"
 #include "app/log_spec.hpp"
+#include "app/read_side.hpp"
 #include "app/seed.hpp"
 #include "app/token.hpp"
 
@@ -124,6 +125,17 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   api::Scheduler scheduler(service, scheduler_options);
   scheduler.start();
 
+  ReadSideOptions read_options;
+  read_options.ready_max_lag = options.ready_max_lag;
+  read_options.max_streams = options.max_streams;
+  auto read_side = ReadSide::open(*log.value(), options.data / "projections", read_options);
+  if (!read_side) {
+    logger->error("serve failed: {}", read_side.error());
+    scheduler.stop();
+    service.close();
+    return 1;
+  }
+
   api::metrics::Registry registry;
   api::HandlerContext context;
   context.service = &service;
@@ -137,9 +149,11 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   server_options.logger = logger;
   // One line per request at info would dominate the log under load; it stays available at debug.
   server_options.access_log_level = spdlog::level::debug;
+  read_side.value()->attach(context, server_options);
   api::Server server(api::build_routes(context, registry), registry, server_options);
   if (auto started = server.start(); !started) {
     logger->error("serve failed: {}", started.error());
+    read_side.value()->stop();
     scheduler.stop();
     service.close();
     return 1;
@@ -160,6 +174,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   sigwait(&stop_signals, &signal);
   logger->info("serve stopping signal={}", signal);
   const bool drained = server.stop(std::chrono::seconds(10));
+  read_side.value()->stop();
   scheduler.stop();
   service.close();
   service.flush_snapshots();

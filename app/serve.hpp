@@ -1,10 +1,12 @@
 #pragma once
 // `docket serve`: the whole service in one process on the embedded log — the event log and the
 // write side's store under the data directory, the command service with its deadline scheduler,
-// and the HTTP API. Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight
+// the read models in <data>/projections with their projector (app/read_side.hpp), and the HTTP
+// API. Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight
 // answered, the stores flushed, exit status 0.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -20,6 +22,8 @@ struct ServeOptions {
   std::size_t threads = 64;      // HTTP connection threads
   std::size_t workers = 2;       // command service threads
   bool demo = false;             // seed the demo clinic once and print tokens and curl examples
+  std::uint64_t ready_max_lag = 1000;  // /readyz: most events the read models may trail the log
+  std::size_t max_streams = 32;        // concurrent availability streams (SSE)
 };
 
 // Runs until SIGTERM/SIGINT. Prints "docket listening on http://HOST:PORT" on `out` once the
