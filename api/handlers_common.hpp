@@ -23,6 +23,7 @@ class Projector;
 
 namespace docket::api {
 
+class AvailabilityCache;
 class AvailabilityStreams;
 class ProjectionRebuilder;
 
@@ -43,8 +44,9 @@ struct HandlerContext {
   // /readyz answers 503 while the read models trail the log's head by more than this many
   // events (records per partition with Kafka).
   std::uint64_t ready_max_lag = 1000;
-  AvailabilityStreams* streams = nullptr;    // null: the availability stream answers 503
-  ProjectionRebuilder* rebuilder = nullptr;  // null: the admin rebuild endpoints answer 503
+  AvailabilityStreams* streams = nullptr;           // null: the availability stream answers 503
+  ProjectionRebuilder* rebuilder = nullptr;         // null: the admin rebuild endpoints answer 503
+  AvailabilityCache* availability_cache = nullptr;  // null: every availability query computes
 };
 
 // A command ready to run, with how its success is answered.

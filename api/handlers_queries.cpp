@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "api/availability_cache.hpp"
 #include "api/availability_json.hpp"
 #include "api/entity_id.hpp"
 #include "api/error_map.hpp"
@@ -74,6 +75,15 @@ Reply list_doctors(const HandlerContext& ctx, const Call& call) {
                     {"total", page.total}});
 }
 
+// When the first slot still to come starts, a slot turns `past`: the answer holds until then.
+domain::Instant valid_until(const pj::AvailabilityView& view, domain::Instant now) {
+  domain::Instant until = domain::Instant::max();
+  for (const pj::SlotView& s : view.slots) {
+    if (s.start >= now && s.start < until) until = s.start;
+  }
+  return until;
+}
+
 Reply availability(const HandlerContext& ctx, const Call& call) {
   const std::string id(call.path.get("id"));
   auto from = query_date(call.query, "from");
@@ -83,16 +93,32 @@ Reply availability(const HandlerContext& ctx, const Call& call) {
   if (!is_doctor_id(id)) {
     return Reply::problem(make_problem(domain::errc::doctor_not_found, "No such doctor."));
   }
+  if (from->has_value() && to->has_value()) {
+    if (auto bad = check_availability_range(**from, **to)) return Reply::problem(*bad);
+  }
   if (auto p = await_min_position(ctx, call)) return Reply::problem(*p);
+  const domain::Instant now = ctx.service->now();
+  AvailabilityCache* cache = ctx.availability_cache;
+  Reply r;
+  if (cache != nullptr && from->has_value() && to->has_value()) {
+    if (auto body = cache->find(id, **from, **to, now)) {
+      r.body = *body;
+      return r;
+    }
+  }
+  // Read before the snapshot: a change landing meanwhile makes the stored body unusable.
+  const std::uint64_t version = cache != nullptr ? cache->version(id) : 0;
   auto models = serving_models(ctx);
   if (!models) return Reply::problem(models.error());
   const pj::ReadView view(**models);
-  auto range = availability_range(view, id, *from, *to, ctx.service->now());
+  auto range = availability_range(view, id, *from, *to, now);
   if (!range) return Reply::problem(range.error());
-  auto slots = pj::availability(view, id, range->first, range->second, ctx.service->now());
+  auto slots = pj::availability(view, id, range->first, range->second, now);
   if (!slots) return Reply::problem(to_problem(slots.error(), domain::errc::doctor_not_found));
-  Reply r;
   r.body = availability_body(*slots);
+  if (cache != nullptr) {
+    cache->store(id, range->first, range->second, version, valid_until(*slots, now), r.body);
+  }
   return r;
 }
 

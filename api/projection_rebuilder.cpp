@@ -17,8 +17,9 @@ std::string now_rfc3339() {
 
 ProjectionRebuilder::ProjectionRebuilder(eventstore::EventLog& log,
                                          projections::ProjectionStore& store,
-                                         projections::Projector& projector)
-    : log_(log), store_(store), projector_(projector) {}
+                                         projections::Projector& projector,
+                                         std::function<void()> after_switch)
+    : log_(log), store_(store), projector_(projector), after_switch_(std::move(after_switch)) {}
 
 ProjectionRebuilder::~ProjectionRebuilder() {
   wait();
@@ -42,6 +43,7 @@ bool ProjectionRebuilder::start(projections::ModelSet models) {
       status_.progress = p;
     };
     const projections::Status done = projections::rebuild_online(log_, store_, projector_, options);
+    if (done.ok() && after_switch_) after_switch_();
     const std::lock_guard done_lock(mu_);
     status_.running = false;
     status_.finished_at = now_rfc3339();

@@ -10,6 +10,7 @@
 // atomically once it has caught up (projections/rebuild.hpp, rebuild_online).
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -35,9 +36,10 @@ struct RebuildStatus {
 
 class ProjectionRebuilder {
  public:
-  // Everything must outlive the rebuilder.
+  // Everything must outlive the rebuilder. `after_switch` (may be empty) runs on the rebuilding
+  // thread once a new generation serves: caches of answers from the old one are dropped there.
   ProjectionRebuilder(eventstore::EventLog& log, projections::ProjectionStore& store,
-                      projections::Projector& projector);
+                      projections::Projector& projector, std::function<void()> after_switch = {});
   ~ProjectionRebuilder();  // wait()
   ProjectionRebuilder(const ProjectionRebuilder&) = delete;
   ProjectionRebuilder& operator=(const ProjectionRebuilder&) = delete;
@@ -54,6 +56,7 @@ class ProjectionRebuilder {
   eventstore::EventLog& log_;
   projections::ProjectionStore& store_;
   projections::Projector& projector_;
+  std::function<void()> after_switch_;
   mutable std::mutex mu_;
   RebuildStatus status_;
   std::thread thread_;

@@ -72,14 +72,19 @@ docket::Result<std::pair<domain::LocalDate, domain::LocalDate>, Problem> availab
     from = domain::local_date_of(now, *zone);
   }
   if (!to) to = *from + date::days(6);
-  if (*to < *from) {
-    return fail(make_problem(domain::errc::out_of_range, "to must not be before from", "to"));
-  }
-  if ((*to - *from).count() >= projections::kMaxAvailabilityDays) {
-    return fail(make_problem(domain::errc::range_too_large,
-                             "from and to may span at most 31 days (both included)", "to"));
-  }
+  if (auto bad = check_availability_range(*from, *to)) return fail(std::move(*bad));
   return std::pair{*from, *to};
+}
+
+std::optional<Problem> check_availability_range(domain::LocalDate from, domain::LocalDate to) {
+  if (to < from) {
+    return make_problem(domain::errc::out_of_range, "to must not be before from", "to");
+  }
+  if ((to - from).count() >= projections::kMaxAvailabilityDays) {
+    return make_problem(domain::errc::range_too_large,
+                        "from and to may span at most 31 days (both included)", "to");
+  }
+  return std::nullopt;
 }
 
 std::optional<Problem> read_side_readiness(const HandlerContext& context) {

@@ -42,6 +42,10 @@ docket::Result<std::shared_ptr<projections::ModelStore>, Problem> serving_models
 Problem to_problem(const projections::Error& error,
                    domain::errc not_found_code = domain::errc::not_found);
 
+// Nothing when [from, to] is a valid availability range; 422 out_of_range (field "to") when `to`
+// is before `from`, 422 range_too_large (field "to") over 31 days. Pure.
+std::optional<Problem> check_availability_range(domain::LocalDate from, domain::LocalDate to);
+
 // The local dates [from, to] an availability query covers: `from` defaults to today in the
 // doctor's zone (by `now`), `to` to six days after `from`. 404 doctor_not_found for a doctor
 // the read models do not know, 422 out_of_range (field "to") when `to` is before `from`, 422

@@ -166,6 +166,11 @@ int main(int argc, char** argv) {
                    "/readyz fails while the read models trail the log by more events")
       ->envname("DOCKET_READY_MAX_LAG")
       ->capture_default_str();
+  serve
+      ->add_option("--max-streams", serve_options.max_streams,
+                   "Availability streams (Server-Sent Events) open at once")
+      ->envname("DOCKET_MAX_STREAMS")
+      ->capture_default_str();
 
   docket::app::RebuildCommandOptions rebuild_options;
   std::string rebuild_data = rebuild_options.data.string();

@@ -12,10 +12,12 @@ docket::Result<std::unique_ptr<ReadSide>, std::string> ReadSide::open(
   api::AvailabilityStreamOptions stream_options;
   stream_options.max_streams = options.max_streams;
   side->streams_ = std::make_unique<api::AvailabilityStreams>(stream_options);
+  side->cache_ = std::make_unique<api::AvailabilityCache>();
   projections::ProjectorOptions projector_options;
-  projector_options.on_applied = [streams = side->streams_.get()](
+  projector_options.on_applied = [streams = side->streams_.get(), cache = side->cache_.get()](
                                      const std::vector<eventstore::Commit>& commits,
                                      const eventstore::Position& covered) {
+    cache->invalidate(commits);
     streams->notify(commits, covered);
   };
   side->projector_ =
@@ -23,8 +25,8 @@ docket::Result<std::unique_ptr<ReadSide>, std::string> ReadSide::open(
   if (auto started = side->projector_->start(); !started.ok()) {
     return fail("cannot start the projector: " + started.error().message);
   }
-  side->rebuilder_ =
-      std::make_unique<api::ProjectionRebuilder>(log, *side->store_, *side->projector_);
+  side->rebuilder_ = std::make_unique<api::ProjectionRebuilder>(
+      log, *side->store_, *side->projector_, [cache = side->cache_.get()] { cache->clear(); });
   return side;
 }
 
@@ -36,6 +38,7 @@ void ReadSide::attach(api::HandlerContext& context, api::ServerOptions& server) 
   context.projections = store_.get();
   context.projector = projector_.get();
   context.streams = streams_.get();
+  context.availability_cache = cache_.get();
   context.rebuilder = rebuilder_.get();
   context.min_position_wait = options_.min_position_wait;
   context.ready_max_lag = options_.ready_max_lag;

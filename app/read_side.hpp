@@ -1,6 +1,7 @@
 #pragma once
 // The read side of `docket serve`: the read models in `<data>/projections`, the projector that
-// keeps them current from the log, and the availability streams it wakes. run_serve() opens it
+// keeps them current from the log, and what it tells of each change: the availability cache and
+// the availability streams. run_serve() opens it
 // next to the command side, attaches it to the HTTP handlers, and stops it after the server.
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "api/availability_cache.hpp"
 #include "api/availability_stream.hpp"
 #include "api/handlers_common.hpp"
 #include "api/projection_rebuilder.hpp"
@@ -51,6 +53,7 @@ class ReadSide {
   ReadSideOptions options_;
   std::unique_ptr<projections::ProjectionStore> store_;
   std::unique_ptr<api::AvailabilityStreams> streams_;
+  std::unique_ptr<api::AvailabilityCache> cache_;
   std::unique_ptr<projections::Projector> projector_;
   std::unique_ptr<api::ProjectionRebuilder> rebuilder_;
 };

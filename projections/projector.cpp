@@ -106,6 +106,9 @@ void Projector::run() {
       continue;
     }
     const eventstore::Position covered = gen->checkpoint();
+    // Before wait_for() can see the batch: whatever the hook invalidates is invalid by the time
+    // a read-your-writes query for this batch runs.
+    if (options_.on_applied) options_.on_applied(*batch, covered);
     {
       std::lock_guard lock(mu_);
       applied_ = covered;
@@ -113,7 +116,6 @@ void Projector::run() {
       last_error_.reset();
     }
     cv_.notify_all();
-    if (options_.on_applied) options_.on_applied(*batch, covered);
   }
 }
 

@@ -29,9 +29,10 @@ struct ProjectorOptions {
   std::size_t max_batch_commits = 1000;          // most commits one WriteBatch carries
   std::chrono::milliseconds idle_wait{500};      // longest blocked read before re-checking stop
   std::chrono::milliseconds retry_backoff{500};  // after a log or storage error
-  // Called on the applying thread after every applied batch (once wait_for() sees it), with the
-  // batch's commits and the position the read models now cover: how streams learn of changes
-  // without polling. Must be quick and must not call back into the projector. May be empty.
+  // Called on the applying thread after every batch is written and just before wait_for() sees
+  // it, with the batch's commits and the position the read models now cover: how caches and
+  // streams learn of changes without polling. Must be quick and must not call back into the
+  // projector. May be empty.
   std::function<void(const std::vector<eventstore::Commit>&, const eventstore::Position&)>
       on_applied;
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts `docket serve` on 127.0.0.1 in a temporary data directory, seeds the bench doctors,
-# runs wrk on distinct slots (book.lua) and on one slot (contended.lua), then stops the server
-# with SIGTERM.
+# runs wrk on distinct slots (book.lua) and on one slot (contended.lua), then the availability
+# query over 1 and 7 days (availability.lua) once the read models are ready, then stops the
+# server with SIGTERM.
 #   bench/http/run.sh [path/to/docket] [threads] [connections] [duration]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,3 +53,14 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/http/book.lua
 echo "== one slot: wrk -t$THREADS -c$CONNECTIONS -d$DURATION contended.lua"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/http/contended.lua "$URL"
 curl -s "$URL/metrics" | grep -E '^docket_(appends_total|appended_events_total|append_in_flight_total)' || true
+# The read models catch up with the bookings before the queries are measured.
+for _ in $(seq 1 600); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" = 200 ] && break
+  sleep 0.1
+done
+for days in 1 7; do
+  echo "== availability, $days day(s): wrk -t$THREADS -c$CONNECTIONS -d$DURATION availability.lua"
+  DOCKET_DAYS=$days wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+    -s bench/http/availability.lua "$URL"
+done
+curl -s "$URL/metrics" | grep -E '^docket_projection_' || true

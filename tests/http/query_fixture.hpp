@@ -1,9 +1,9 @@
 #pragma once
 // A real Docket HTTP service with its read side, for the query tests: what http_fixture.hpp's
 // Service runs plus the read models in a temporary directory, the projector following the log
-// (waking the availability streams), the online rebuilder, and the whole route table on an
-// ephemeral 127.0.0.1 port. The Docket-Min-Position wait is short by default so that a test of
-// an unreachable position stays quick.
+// (invalidating the availability cache and waking the availability streams), the online rebuilder,
+// and the whole route table on an ephemeral 127.0.0.1 port. The Docket-Min-Position wait is short
+// by default so that a test of an unreachable position stays quick.
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/availability_cache.hpp"
 #include "api/availability_stream.hpp"
 #include "api/projection_rebuilder.hpp"
 #include "projections/projection_store.hpp"
@@ -58,19 +59,23 @@ class QueryService {
     stream_options.max_streams = options_.max_streams;
     stream_options.heartbeat = options_.heartbeat;
     streams_ = std::make_unique<api::AvailabilityStreams>(stream_options);
+    cache_ = std::make_unique<api::AvailabilityCache>();
     projections::ProjectorOptions projector_options;
     projector_options.on_applied = [this](const std::vector<eventstore::Commit>& commits,
                                           const eventstore::Position& covered) {
+      cache_->invalidate(commits);
       streams_->notify(commits, covered);
     };
     projector_ = std::make_unique<projections::Projector>(*log_, *store_, projector_options);
     if (!projector_->start().ok()) throw std::runtime_error("projector did not start");
-    rebuilder_ = std::make_unique<api::ProjectionRebuilder>(*log_, *store_, *projector_);
+    rebuilder_ = std::make_unique<api::ProjectionRebuilder>(*log_, *store_, *projector_,
+                                                            [this] { cache_->clear(); });
     context_.service = service_.get();
     context_.log = log_.get();
     context_.projections = store_.get();
     context_.projector = projector_.get();
     context_.streams = streams_.get();
+    context_.availability_cache = cache_.get();
     context_.rebuilder = rebuilder_.get();
     context_.min_position_wait = options_.min_position_wait;
     context_.ready_max_lag = options_.ready_max_lag;
@@ -93,6 +98,7 @@ class QueryService {
     if (projector_) projector_->stop();
     projector_.reset();
     streams_.reset();
+    cache_.reset();
     store_.reset();
     if (service_) service_->close();
     service_.reset();
@@ -161,6 +167,7 @@ class QueryService {
   std::unique_ptr<api::CommandService> service_;
   std::unique_ptr<projections::ProjectionStore> store_;
   std::unique_ptr<api::AvailabilityStreams> streams_;
+  std::unique_ptr<api::AvailabilityCache> cache_;
   std::unique_ptr<projections::Projector> projector_;
   std::unique_ptr<api::ProjectionRebuilder> rebuilder_;
   api::HandlerContext context_;

@@ -32,6 +32,31 @@ TEST(ReadYourWrites, AQueryWithTheBookingsPositionSeesTheBooking) {
   }
 }
 
+TEST(ReadYourWrites, CachedAvailabilityNeverHidesAWriteOrTheClock) {
+  TempDir dir;
+  QueryService s(dir.path());
+  add_doctor(s, "dr-a");
+  const std::string anyone = token("p-0", api::Role::patient);
+  const std::string path = "/v1/doctors/dr-a/availability?from=2027-03-01&to=2027-03-01";
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_EQ(s.get(path, anyone).status, 200);  // fills the cache
+    ASSERT_EQ(s.get(path, anyone).status, 200);  // served from it
+    char start[32];
+    std::snprintf(start, sizeof start, "2027-03-01T%02d:%02d:00Z", 9 + i / 6, (i % 6) * 10);
+    auto booked = book(s, "dr-a", "p-" + std::to_string(i), start);
+    ASSERT_EQ(booked.status, 201) << booked.raw;
+    auto after = s.get_after(path, anyone, booked.header("Docket-Position"));
+    ASSERT_EQ(after.status, 200);
+    EXPECT_EQ(after.body["slots"][i]["start"], start);
+    EXPECT_EQ(after.body["slots"][i]["booked"], 1) << "booking " << i << " is visible";
+  }
+  EXPECT_EQ(s.get(path, anyone).body["slots"][20]["status"], "available");
+  s.set_clock("2027-03-01T12:25:00Z");
+  const auto later = s.get(path, anyone);
+  EXPECT_EQ(later.body["slots"][20]["status"], "past") << "12:20 has started";
+  EXPECT_EQ(later.body["slots"][21]["status"], "available");
+}
+
 TEST(ReadYourWrites, AnUnreachablePositionIsNotCaughtUpWithinTheBound) {
   TempDir dir;
   QueryService s(dir.path(), {.min_position_wait = std::chrono::milliseconds(200)});
