@@ -130,16 +130,16 @@ void Store::close() {
   }
 }
 
-Result<RecordedEvent> Store::decode(std::uint64_t seq, std::string_view value,
-                                    std::uint64_t* commit_first, std::uint64_t* commit_last) const {
+Status<Error> Store::decode_into(std::uint64_t seq, std::string_view value, RecordedEvent& out,
+                                 std::uint64_t* commit_first, std::uint64_t* commit_last) const {
   const auto v = decode_event_value(value);
   if (!v || seq < v->first || seq > v->last) return fail(corrupt_at(seq, "malformed header"));
-  auto event = parse_envelope(v->envelope);
-  if (!event) return fail(corrupt_at(seq, "envelope is not a valid CloudEvent"));
-  event->position = Position({v->last});
+  if (!parse_envelope_into(v->envelope, out)) {
+    return fail(corrupt_at(seq, "envelope is not a valid CloudEvent"));
+  }
   *commit_first = v->first;
   *commit_last = v->last;
-  return std::move(*event);
+  return unit;
 }
 
 Result<ReadBatch> Store::read_all(std::uint64_t after, std::size_t max_commits) {
@@ -161,37 +161,64 @@ Result<ReadBatch> Store::read_all(std::uint64_t after, std::size_t max_commits) 
 
   // Growing a large vector step by step makes glibc consolidate its free lists again and again.
   out.commits.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max_commits, head - after)));
-  Commit current;
+  // Events are parsed straight into the commit being regrouped (the last of out.commits while
+  // `open` is set), so nothing is moved after parsing.
+  bool open = false;
+  std::uint64_t open_first = 0;
+  std::uint64_t open_last = 0;
+  std::uint64_t next = after;
   std::uint64_t expect = after + 1;
+  RecordedEvent skipped;  // the rest of a commit that `after` points into
   for (it->Seek(event_key(after + 1)); it->Valid(); it->Next()) {
     const std::uint64_t seq = get_be64(it->key().ToStringView().substr(1));
     if (seq != expect) return fail(corrupt_at(expect, "missing event"));
     ++expect;
-    std::uint64_t first = 0;
-    std::uint64_t last = 0;
-    auto event = decode(seq, it->value().ToStringView(), &first, &last);
-    if (!event) return fail(std::move(event).error());
-    if (first <= after) {  // the rest of a commit that `after` points into
-      out.next = Position({last});
+    const auto header = decode_event_value(it->value().ToStringView());
+    if (!header || seq < header->first || seq > header->last) {
+      return fail(corrupt_at(seq, "malformed header"));
+    }
+    RecordedEvent* event = &skipped;
+    if (header->first <= after) {
+      skipped = RecordedEvent{};
+    } else if (seq == header->first) {
+      if (open) return fail(corrupt_at(seq - 1, "commit is incomplete"));
+      Commit& commit = out.commits.emplace_back();
+      commit.position = Position({header->last});
+      // Bounded by what can be stored before the head, whatever the header claims.
+      commit.events.reserve(
+          static_cast<std::size_t>(std::min(header->last, head) - header->first + 1));
+      open = true;
+      open_first = header->first;
+      open_last = header->last;
+      event = &commit.events.emplace_back();
+    } else if (!open || header->first != open_first || header->last != open_last) {
+      return fail(corrupt_at(seq, "commit does not continue"));
+    } else {
+      event = &out.commits.back().events.emplace_back();
+    }
+    if (!parse_envelope_into(header->envelope, *event)) {
+      return fail(corrupt_at(seq, "envelope is not a valid CloudEvent"));
+    }
+    if (header->first <= after) {
+      next = header->last;
       continue;
     }
-    if (seq == first) {
-      current = Commit{event->stream, {}, Position({last})};
-    } else if (current.events.empty() || event->stream != current.stream) {
+    Commit& commit = out.commits.back();
+    if (seq == header->first) {
+      commit.stream = event->stream;
+    } else if (event->stream != commit.stream) {
       return fail(corrupt_at(seq, "commit does not continue"));
     }
-    current.events.push_back(std::move(*event));
-    if (seq == last) {
-      out.commits.push_back(std::move(current));
-      current = Commit{};
-      out.next = Position({last});
+    event->position = commit.position;
+    if (seq == header->last) {
+      open = false;
+      next = header->last;
       if (out.commits.size() == max_commits) break;
     }
   }
   if (!it->status().ok()) return fail(io_error(it->status(), "cannot read the log"));
-  if (!current.events.empty()) {
-    return fail(corrupt_at(expect - 1, "commit is incomplete"));
-  }
+  if (open) return fail(corrupt_at(expect - 1, "commit is incomplete"));
+  out.next = Position({next});
   return out;
 }
 
@@ -239,12 +266,14 @@ Result<std::vector<RecordedEvent>> Store::read_stream(std::string_view stream, s
     }
     std::uint64_t first = 0;
     std::uint64_t last = 0;
-    auto event = decode(seq, values[i], &first, &last);
-    if (!event) return fail(std::move(event).error());
-    if (event->stream != stream || event->version != versions[i]) {
+    RecordedEvent& event = out.emplace_back();
+    if (auto decoded = decode_into(seq, values[i], event, &first, &last); !decoded.ok()) {
+      return fail(std::move(decoded).error());
+    }
+    if (event.stream != stream || event.version != versions[i]) {
       return fail(corrupt_at(seq, "indexed event names another stream or version"));
     }
-    out.push_back(std::move(*event));
+    event.position = Position({last});
   }
   return out;
 }

@@ -53,8 +53,9 @@ class Store {
   bool closed = false;  // guarded by mutex
 
  private:
-  Result<RecordedEvent> decode(std::uint64_t seq, std::string_view value,
-                               std::uint64_t* commit_first, std::uint64_t* commit_last) const;
+  // Parses the stored event `seq` into `out` (default-constructed; `position` is left alone).
+  Status<Error> decode_into(std::uint64_t seq, std::string_view value, RecordedEvent& out,
+                            std::uint64_t* commit_first, std::uint64_t* commit_last) const;
 
   std::shared_mutex db_mutex_;  // shared by reads and writes, exclusive to close
   std::unique_ptr<rocksdb::DB> db_;

@@ -25,4 +25,9 @@ std::string seal_envelope(RecordedEvent& e);
 // `position` is left default. Pure, thread-safe.
 std::optional<RecordedEvent> parse_envelope(std::string_view text);
 
+// parse_envelope into `out`, which must be default-constructed (e.g. just emplaced where the
+// event is to live, so that nothing is moved afterwards). False when parse_envelope would give
+// nullopt; `out` then holds no meaningful event.
+bool parse_envelope_into(std::string_view text, RecordedEvent& out);
+
 }  // namespace docket::eventstore

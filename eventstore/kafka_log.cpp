@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "eventstore/append_validation.hpp"
@@ -87,6 +88,10 @@ class KafkaLog final : public EventLog {
   void defer(AppendCallback done, Result<AppendResult> outcome);
   void finish(const AppendCallback& done, Result<AppendResult> outcome);
   Status<Error> prepare_writer(std::int32_t partition);
+  // The offset of the valid commit of `partition` that is a copy of `commit` (same events), if
+  // any; reads that record back.
+  Result<std::optional<std::int64_t>> valid_copy_of(std::int32_t partition,
+                                                    const CommitRecord& commit);
   // Reads `partition` up to its current end; the ledger then holds everything acknowledged.
   Status<Error> catch_up_to_end(std::int32_t partition);
   Status<Error> check_position(const Position& p) const;
@@ -304,20 +309,61 @@ void KafkaLog::delivered(const rd_kafka_message_t* message) {
         "the commit is stored but could not be checked: " + error.message + " (outcome unknown)";
     return finish(pending->done, fail(std::move(error)));
   }
+  std::int64_t stored_at = offset;
   if (*verdict == KafkaLedger::Verdict::void_commit) {
-    return finish(
-        pending->done,
-        fail(Error{errc::version_conflict,
-                   "another writer changed the stream first; nothing was appended", actual}));
+    // The valid commit that beat this one may be an earlier copy of it: the producer stores a
+    // commit twice when it sends a request again after the first attempt was stored but not
+    // answered, and the broker cannot tell (seen on the mock cluster after a late answer).
+    auto copy = valid_copy_of(partition, commit);
+    if (!copy.ok()) {
+      auto error = std::move(copy).error();
+      error.message =
+          "the commit is stored but could not be checked: " + error.message + " (outcome unknown)";
+      return finish(pending->done, fail(std::move(error)));
+    }
+    if (!*copy) {
+      return finish(
+          pending->done,
+          fail(Error{errc::version_conflict,
+                     "another writer changed the stream first; nothing was appended", actual}));
+    }
+    stored_at = **copy;
   }
   AppendResult result;
   result.first_version = commit.expected_version + 1;
   result.last_version = commit.expected_version + commit.events.size();
-  result.position = parts_->position_at(partition, offset + 1);
+  result.position = parts_->position_at(partition, stored_at + 1);
   result.events = std::move(pending->record.events);
   for (auto& e : result.events)
     e.position = result.position;
   finish(pending->done, std::move(result));
+}
+
+Result<std::optional<std::int64_t>> KafkaLog::valid_copy_of(std::int32_t partition,
+                                                            const CommitRecord& commit) {
+  std::optional<std::int64_t> at;
+  {
+    auto& slot = parts_->slot(partition);
+    const std::lock_guard lock(slot.mu);
+    at = slot.ledger.offset_of(commit.stream, commit.expected_version + 1);
+  }
+  if (!at) return at;
+  bool same = false;
+  auto read =
+      parts_->readers().read(partition, *at, *at + 1, [&](const RawRecord& record) -> Result<bool> {
+        auto stored = decode_record(record);
+        if (!stored.ok()) return fail(std::move(stored).error());
+        // Event ids are random UUIDs and the hash chains every attribute: equal ids and last
+        // hash mean the same commit.
+        same = stored->expected_version == commit.expected_version &&
+               stored->events.size() == commit.events.size() &&
+               stored->events.front().id == commit.events.front().id &&
+               stored->events.back().hash == commit.events.back().hash;
+        return false;
+      });
+  if (!read.ok()) return fail(std::move(read).error());
+  if (!same) at.reset();
+  return at;
 }
 
 Result<std::vector<RecordedEvent>> KafkaLog::read_stream(std::string_view stream,

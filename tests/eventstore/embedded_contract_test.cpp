@@ -176,6 +176,54 @@ TEST(EmbeddedLog, VerifyReportsUndecodableBytes) {
   EXPECT_EQ(read.error().code, errc::corrupt);
 }
 
+// Rewrites the stored event `seq` with another commit header, or deletes it when `first` is 0.
+void rewrite_header(const std::filesystem::path& dir, std::uint64_t seq, std::uint64_t first,
+                    std::uint64_t last) {
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir.string(), &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  const std::string key = embedded::event_key(seq);
+  std::string value;
+  ASSERT_TRUE(db->Get({}, key, &value).ok());
+  if (first == 0) {
+    ASSERT_TRUE(db->Delete({}, key).ok());
+  } else {
+    const auto old = embedded::decode_event_value(value);
+    ASSERT_TRUE(old.has_value());
+    ASSERT_TRUE(
+        db->Put({}, key, embedded::encode_event_value(first, last, std::string(old->envelope)))
+            .ok());
+  }
+  ASSERT_TRUE(db->Close().ok());
+}
+
+TEST(EmbeddedLog, ReadAllRefusesCommitsThatDoNotHoldTogether) {
+  struct Damage {
+    const char* what;
+    std::uint64_t seq, first, last;  // first 0: the event is deleted
+  };
+  // The log holds a commit of events 1-3, then one of event 4.
+  for (const Damage& d : {Damage{"a commit starts inside another", 2, 2, 3},
+                          Damage{"an event names another end of its commit", 2, 1, 2},
+                          Damage{"an event of a commit is missing", 3, 0, 0}}) {
+    TempDir dir;
+    {
+      auto log = open_embedded_log({dir.path()});
+      ASSERT_OK(log);
+      ASSERT_OK((*log)->append(make_append("doctor-a", 0, 3)));
+      ASSERT_OK((*log)->append(make_append("doctor-a", 3, 1)));
+    }
+    rewrite_header(dir.path(), d.seq, d.first, d.last);
+    auto log = open_embedded_log({dir.path()});
+    ASSERT_OK(log);
+    for (const std::size_t page : {1u, 10u}) {
+      auto read = (*log)->read_all(Position(), page);
+      ASSERT_FALSE(read.ok()) << d.what;
+      EXPECT_EQ(read.error().code, errc::corrupt) << d.what;
+    }
+  }
+}
+
 TEST(EmbeddedLog, CreatesMissingParentDirectories) {
   TempDir dir;
   const auto deep = dir.path() / "a" / "b" / "c";

@@ -80,13 +80,19 @@ TEST(EmbeddedLogFaults, FailedGroupCommitAcknowledgesNothingAndKeepsMemoryTrue) 
       outcomes.push_back(done->get_future());
       // Distinct streams and one chained stream: all would succeed on a healthy disk.
       (*log)->append_async(make_append(i % 2 ? "doctor-f" : "doctor-g" + std::to_string(i),
-                                       i % 2 ? 3 + static_cast<std::uint64_t>(i / 2) : 0, 2),
+                                       i % 2 ? 3 + 2 * static_cast<std::uint64_t>(i / 2) : 0, 2),
                            [done](Result<AppendResult> r) { done->set_value(std::move(r)); });
     }
-    for (auto& o : outcomes) {
-      auto r = o.get();
+    for (int i = 0; i < kAppends; ++i) {
+      auto r = outcomes[static_cast<std::size_t>(i)].get();
       ASSERT_FALSE(r.ok());
-      EXPECT_EQ(r.error().code, errc::io_error) << r.error().message;
+      // The writer may take the appends in one group or several. A chained append whose
+      // predecessor's group failed meets the version the disk has and is refused for that.
+      const bool refused_after_a_failure =
+          i % 2 == 1 && r.error().code == errc::version_conflict && r.error().actual_version == 3;
+      if (!refused_after_a_failure) {
+        EXPECT_EQ(r.error().code, errc::io_error) << r.error().message;
+      }
     }
     auto version = (*log)->stream_version("doctor-f");
     ASSERT_OK(version);

@@ -133,6 +133,67 @@ TEST(EnvelopeCodec, AgreesWithTheGeneralParserOnUnusualButValidText) {
   }
 }
 
+TEST(EnvelopeCodec, RepeatedAttributesResolveLikeTheGeneralParser) {
+  const std::string good = envelope_text(base_event(), true);
+  // Each attribute once more at the end, with another value: the general parser keeps the last.
+  for (const char* repeated :
+       {R"("hash":"0000")", R"("id":"other-id")", R"("stream":"doctor-8")", R"("data":{"x":1})",
+        R"("streamversion":9)", R"("specversion":"1.0")", R"("subject":"apt-2")",
+        R"("datacontenttype":"text/plain")", R"("prevhash":"11")"}) {
+    const std::string text = good.substr(0, good.size() - 1) + "," + repeated + "}";
+    const auto fast = parse_envelope(text);
+    const auto general = general_parse(text);
+    ASSERT_EQ(fast.has_value(), general.has_value()) << text;
+    if (fast) expect_same_event(*fast, *general);
+  }
+}
+
+TEST(EnvelopeCodec, ParseIntoFillsAFreshEventLikeParse) {
+  for (const RecordedEvent& e : tricky_events()) {
+    const std::string text = envelope_text(e, true);
+    RecordedEvent into;
+    ASSERT_TRUE(parse_envelope_into(text, into)) << text;
+    const auto parsed = parse_envelope(text);
+    ASSERT_TRUE(parsed.has_value());
+    expect_same_event(into, *parsed);
+  }
+  RecordedEvent rejected;
+  EXPECT_FALSE(parse_envelope_into(R"({"specversion":"1.0"})", rejected));
+}
+
+TEST(EnvelopeCodec, AgreesWithTheGeneralParserWhereverQuotesAndEscapesFall) {
+  // Strings of every length around the parser's 8-byte steps, side by side in arrays (where a
+  // missed closing quote could still parse, wrongly): plain ones, then ones with a quote, a
+  // backslash, a control character or a non-ASCII character at every third place.
+  const std::vector<std::string> specials = {"\x7f", "\"", "\\", "\n", "\x01", "é", "🙂"};
+  for (const bool plain : {true, false}) {
+    for (std::size_t length = 0; length <= 24; ++length) {
+      json items = json::array();
+      for (std::size_t n = 0; n <= length; ++n)
+        items.push_back(std::string(n, 'a'));
+      for (const std::string& special : specials) {
+        if (plain != (special == "\x7f")) continue;
+        for (std::size_t at = 0; at <= length; at += 3) {
+          std::string s(length, 'b');
+          s.insert(at, special);
+          items.push_back(s);
+        }
+      }
+      auto e = base_event();
+      e.data = {{"items", items}, {"tail", std::string(length, 'd')}};
+      e.subject = std::string(length, 's');
+      const std::string text = envelope_text(e, true);
+      const auto fast = parse_envelope(text);
+      const auto general = general_parse(text);
+      ASSERT_TRUE(fast.has_value()) << text;
+      ASSERT_TRUE(general.has_value());
+      expect_same_event(*fast, *general);
+      EXPECT_EQ(fast->data, e.data);
+      EXPECT_EQ(fast->subject, e.subject);
+    }
+  }
+}
+
 TEST(EnvelopeCodec, RejectsWhatTheGeneralParserRejects) {
   const std::string good = envelope_text(base_event(), true);
   std::vector<std::string> bad = {

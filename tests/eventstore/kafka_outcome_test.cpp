@@ -65,6 +65,8 @@ TEST(KafkaUnknownOutcome, StoredButUnconfirmedCommitIsLearnedBeforeTheNextAppend
   KafkaMockCluster cluster;  // its own: the test injects faults
   auto config = cluster.config("stored-unconfirmed", 2);
   config.append_timeout = 1000ms;
+  // No produce request times out (and is retried) before the commit does.
+  config.librdkafka_settings.emplace_back("request.timeout.ms", "5000");
   auto log = open_log(config);
   ASSERT_NE(log, nullptr);
   const std::string stream = "doctor-unknown";
@@ -108,6 +110,55 @@ TEST(KafkaUnknownOutcome, StoredButUnconfirmedCommitIsLearnedBeforeTheNextAppend
   EXPECT_EQ(tags_of(*all),
             (std::vector<std::string>{"before", "unknown", "unknown", "unknown", "next"}));
   EXPECT_EQ(all->front().id, before->events.front().id);
+  auto report = verify_log(*reader);
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->ok()) << report->broken->reason;
+}
+
+// A late answer racing the producer's own retry: once the first attempt's request has timed out,
+// librdkafka may send the commit again and the broker store it a second time, after the first copy
+// (seen once in about ten runs of this scenario on a loaded machine: the append then reported a
+// conflict although its commit was in the log). That second copy is void, yet the commit is in the
+// log: the writer must acknowledge it with the valid copy's position, never report a conflict.
+// Which way the race goes is up to librdkafka's timers, so most runs see unknown outcomes only.
+TEST(KafkaUnknownOutcome, LateAnswersNeverEndInAFalseConflict) {
+  KafkaMockCluster cluster;
+  auto config = cluster.config("late-answers", 2);
+  config.append_timeout = 1000ms;  // request.timeout.ms follows it
+  auto log = open_log(config);
+  ASSERT_NE(log, nullptr);
+  const std::string stream = "doctor-late";
+  std::uint64_t version = 0;
+  std::vector<std::string> acknowledged;
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_EQ(rd_kafka_mock_broker_push_request_error_rtts(cluster.get(), 1, kProduceRequest, 1,
+                                                           RD_KAFKA_RESP_ERR_NO_ERROR, 2500),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+    auto r = log->append(make_append(stream, version, 2, "r" + std::to_string(round)));
+    if (r.ok()) {
+      acknowledged.push_back(r->events.front().id);
+      EXPECT_EQ(r->first_version, version + 1);
+    } else {
+      ASSERT_EQ(r.error().code, errc::unavailable) << r.error().message;
+      EXPECT_TRUE(says_unknown(r.error())) << r.error().message;
+    }
+    // The commit was stored either way (the mock stores before it answers late).
+    auto v = log->stream_version(stream);
+    ASSERT_OK(v);
+    ASSERT_EQ(*v, version + 2) << "round " << round;
+    version = *v;
+  }
+  auto reader = open_log(config);
+  ASSERT_NE(reader, nullptr);
+  auto events = reader->read_stream(stream);
+  ASSERT_OK(events);
+  ASSERT_EQ(events->size(), version);
+  for (const auto& id : acknowledged) {
+    int copies = 0;
+    for (const auto& e : *events)
+      copies += e.id == id ? 1 : 0;
+    EXPECT_EQ(copies, 1);
+  }
   auto report = verify_log(*reader);
   ASSERT_OK(report);
   EXPECT_TRUE(report->ok()) << report->broken->reason;
