@@ -113,6 +113,21 @@ struct AppointmentApplier {
   void operator()(const Other&) {}
 };
 
+// Appends `s` as nlohmann's dump() writes it: plain printable ASCII as is between quotes, anything
+// else (quotes, backslashes, control or non-ASCII bytes) through nlohmann itself.
+void append_json_string(std::string& out, std::string_view s) {
+  for (const char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u >= 0x80 || ch == '"' || ch == '\\') {
+      out += nlohmann::json(std::string(s)).dump();
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
 // The appointment an event belongs to in its history, empty when none.
 struct HistoryOwner {
   template <class E>
@@ -137,15 +152,15 @@ void apply_history(const EventContext& c, const domain::Event& e) {
   // The dump() of {"type", "time", "actor": {"sub", "role"}, "data"} written out directly (keys
   // in nlohmann's sorted order), without first copying `data` into a new document.
   std::string entry = R"({"actor":{"role":)";
-  entry += nlohmann::json(c.raw.actor.role).dump();
+  append_json_string(entry, c.raw.actor.role);
   entry += R"(,"sub":)";
-  entry += nlohmann::json(c.raw.actor.sub).dump();
+  append_json_string(entry, c.raw.actor.sub);
   entry += R"(},"data":)";
   entry += c.raw.data.dump();
   entry += R"(,"time":)";
-  entry += nlohmann::json(c.raw.time).dump();
+  append_json_string(entry, c.raw.time);
   entry += R"(,"type":)";
-  entry += nlohmann::json(c.raw.type).dump();
+  append_json_string(entry, c.raw.type);
   entry += '}';
   c.txn.put(key::history(id, c.version), std::move(entry));
 }

@@ -25,12 +25,12 @@
 
 namespace docket::projections {
 
-// Hashing that finds std::string keys by std::string_view without building a string.
+// Hashing that finds std::string keys by std::string_view without building a string. Not
+// noexcept on purpose: libstdc++ then stores each key's hash in its node, so that growing the
+// table does not hash every key again and a probe compares hashes before key bytes.
 struct KeyHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 // Every key of a generation held in memory and its value; an absent key is an absent row.

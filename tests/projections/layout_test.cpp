@@ -68,6 +68,9 @@ TEST(Layout, MemoryBuildLoadsTheSameModelsAsApply) {
     ASSERT_TRUE(build.write_to(**fresh).ok());
     EXPECT_TRUE((*fresh)->checkpoint() == run.head);
     EXPECT_TRUE((*fresh)->dump(ModelSet::all()) == run.store->current()->dump(ModelSet::all()));
+    // The table files were moved into the database, not left beside it.
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+      EXPECT_NE(e.path().filename().string().rfind("bulk-", 0), 0u) << e.path();
   }
   // Reopened: the checkpoint was stored with the tables.
   auto reopened = ModelStore::open(dir.path());
