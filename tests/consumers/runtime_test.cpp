@@ -154,5 +154,26 @@ TEST(ConsumersRuntime, RestartedMidStreamSendsEveryMessageOnceAndRemindersByItsC
                                              "appointment.cancelled", "appointment.reminder"}));
 }
 
+TEST(ConsumersRuntime, AConsumerThatDoesNotRunHereAnswersUnavailable) {
+  TempDir dir;
+  auto log = open_log(dir.path() / "log");
+  ConsumersConfig config;
+  config.notifications = false;
+  auto runtime = ConsumersRuntime::start(*log, dir.path(), std::move(config));
+  ASSERT_TRUE(runtime) << runtime.error();
+  EXPECT_FALSE((*runtime)->runs_notifications());
+  EXPECT_TRUE((*runtime)->runs_analytics());
+  auto page = (*runtime)->notifications(std::nullopt, 0, 10);
+  ASSERT_FALSE(page);
+  EXPECT_NE(page.error().detail.find("notifications"), std::string::npos);
+  EXPECT_FALSE((*runtime)->dead_letters(0, 10));
+  EXPECT_FALSE((*runtime)->retry_dead_letter(1));
+  const auto day = *domain::parse_local_date("2027-03-01");
+  auto facts = (*runtime)->analytics_daily(day, day, api::FactGrouping::doctor);
+  ASSERT_TRUE(facts);
+  EXPECT_TRUE(facts->empty());
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "consumers" / "notifications"));
+}
+
 }  // namespace
 }  // namespace docket::app
