@@ -106,8 +106,9 @@ Reply retry_dead_letter(const HandlerContext& ctx, const Call& call) {
   if (ctx.downstream == nullptr) return no_downstream();
   auto retried = ctx.downstream->retry_dead_letter(seq);
   if (!retried) return unavailable(retried.error().detail);
-  if (!*retried)
+  if (!*retried) {
     return Reply::problem(make_problem(domain::errc::not_found, "No such dead letter."));
+  }
   return Reply::ok({{"seq", seq}, {"state", "pending"}});
 }
 

@@ -1,6 +1,8 @@
 #include "app/consume_commands.hpp"
 
 #include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <system_error>
 #include <tuple>
@@ -14,6 +16,14 @@ namespace docket::app {
 namespace {
 
 constexpr auto kCatchUpTimeout = std::chrono::minutes(10);
+
+// The tools' logs go to stderr in serve's format, so that stdout carries only results (an
+// export's CSV stays clean).
+void log_to_stderr() {
+  if (spdlog::get("docket")) return;
+  auto logger = spdlog::stderr_logger_mt("docket");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ level=%l %v", spdlog::pattern_time_type::utc);
+}
 
 }  // namespace
 
@@ -52,6 +62,7 @@ int run_consume(const ConsumeOptions& options, std::ostream& out, std::ostream& 
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   if (!options.once) pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  log_to_stderr();
 
   if (options.consumer != "notifications" && options.consumer != "analytics") {
     err << "docket: consume takes notifications or analytics\n";
@@ -126,6 +137,7 @@ int run_analytics_export(const AnalyticsExportOptions& options, std::ostream& ou
     err << "docket: --to is before --from\n";
     return 2;
   }
+  log_to_stderr();
   auto log = open_tool_log(options.log, options.data, err);
   if (!log) return 1;
   ConsumersConfig config;

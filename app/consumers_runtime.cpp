@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "consumers/analytics.hpp"
 #include "consumers/message_history.hpp"
@@ -20,6 +22,9 @@ struct ConsumersRuntime::Notifications {
   std::unique_ptr<consumers::ReminderWorker> reminders;
   std::unique_ptr<consumers::NotificationHandler> handler;
   std::unique_ptr<consumers::ConsumerRunner> runner;
+  // Starts the reminder worker once the runner has caught up (see the header).
+  std::thread reminder_starter;
+  std::atomic<bool> stopping{false};
 };
 
 struct ConsumersRuntime::Analytics {
@@ -75,12 +80,22 @@ docket::Result<std::unique_ptr<ConsumersRuntime>, std::string> ConsumersRuntime:
                                                                     reminders->wake();
                                                                   });
     n->runner = std::make_unique<consumers::ConsumerRunner>(log, *n->store, *n->handler);
-    if (config.workers) {
-      n->delivery->start();
-      n->reminders->start();
-    }
+    if (config.workers) n->delivery->start();
     if (auto started = n->runner->start(); !started) {
       return fail("notifications: " + started.error().message);
+    }
+    if (config.workers) {
+      auto head = log.head();
+      const eventstore::Position target = head ? *head : eventstore::Position();
+      n->reminder_starter = std::thread([state = n.get(), target] {
+        while (!state->stopping) {
+          if (state->runner->wait_for(target, std::chrono::milliseconds(100))) {
+            state->reminders->start();
+            return;
+          }
+          if (state->runner->failure()) return;
+        }
+      });
     }
     logger()->info("consumer started name=notifications destinations={} reminders={} position={}",
                    config.notification.destinations.size(), config.notification.reminders.size(),
@@ -110,6 +125,8 @@ ConsumersRuntime::~ConsumersRuntime() {
 
 void ConsumersRuntime::stop() {
   if (notifications_) {
+    notifications_->stopping = true;
+    if (notifications_->reminder_starter.joinable()) notifications_->reminder_starter.join();
     notifications_->runner->stop();
     notifications_->reminders->stop();
     notifications_->delivery->stop();

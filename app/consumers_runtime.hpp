@@ -6,6 +6,10 @@
 // one alone. It also answers the HTTP API's downstream queries (api/downstream.hpp) from those
 // stores.
 //
+// Reminders are checked against the appointment states in the consumer's store, so the reminder
+// worker starts only once the notifications consumer has caught up with the log as it was at
+// start: after downtime, an appointment cancelled or moved meanwhile gets no stale reminder.
+//
 // Audit tools never use this: replaying the log for an audit sends nothing.
 
 #include <chrono>

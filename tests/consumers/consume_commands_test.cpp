@@ -225,6 +225,8 @@ TEST(VerifyCommand, FailsNamingExactlyTheEventWhoseByteChangedAlsoAsAProcess) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1) << printed;
   EXPECT_NE(printed.find("broken: doctor-a version 3 "), std::string::npos) << printed;
+  // Auditing touched no consumer's store: nothing could have been sent.
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "consumers"));
 }
 
 }  // namespace

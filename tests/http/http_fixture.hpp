@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -70,9 +71,17 @@ struct Response {
   }
 };
 
+// Builds the downstream queries over the service's log and directory (tests/http/downstream_test).
+using DownstreamFactory = std::function<std::unique_ptr<api::DownstreamQueries>(
+    eventstore::EventLog&, const std::filesystem::path&)>;
+
 class Service {
  public:
   explicit Service(const std::filesystem::path& dir) : dir_(dir) { open(); }
+  Service(const std::filesystem::path& dir, DownstreamFactory downstream)
+      : dir_(dir), downstream_factory_(std::move(downstream)) {
+    open();
+  }
   ~Service() { close(); }
 
   void open() {
@@ -91,6 +100,10 @@ class Service {
     context_.service = service_.get();
     context_.log = log_.get();
     context_.idempotency = idempotency_.get();
+    if (downstream_factory_) {
+      downstream_ = downstream_factory_(*log_, dir_);
+      context_.downstream = downstream_.get();
+    }
     registry_ = std::make_unique<api::metrics::Registry>();
     api::ServerOptions server_options;
     server_options.jwt_secret = kSecret;
@@ -108,6 +121,7 @@ class Service {
     if (idempotency_) permit_unchecked(idempotency_->checkpoint());
     idempotency_.reset();
     service_.reset();
+    downstream_.reset();
     registry_.reset();
     if (side_) permit_unchecked(side_->sync());
     side_.reset();
@@ -165,6 +179,8 @@ class Service {
   std::unique_ptr<api::CommandService> service_;
   std::unique_ptr<api::IdempotencyStore> idempotency_;
   api::HandlerContext context_;
+  DownstreamFactory downstream_factory_;
+  std::unique_ptr<api::DownstreamQueries> downstream_;
   std::unique_ptr<api::metrics::Registry> registry_;
   std::unique_ptr<api::Server> server_;
 };
