@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 
+#include "api/command_router.hpp"
 #include "api/command_service.hpp"
 #include "api/idempotency_store.hpp"
 #include "api/routes.hpp"
@@ -23,6 +24,9 @@ struct HandlerContext {
   IdempotencyStore* idempotency = nullptr;  // null: Idempotency-Key headers are ignored
   // How long a duplicate of a keyed request still in flight waits for the first one's reply.
   std::chrono::milliseconds idempotency_wait{5000};
+  // Set when other writer processes share the log: commands for doctors this process does not
+  // own go to their owner (api/forwarding.hpp). Null: every command is decided here.
+  CommandRouter* router = nullptr;
 };
 
 // A command ready to run, with how its success is answered.
