@@ -40,6 +40,23 @@ int main(int argc, char** argv) {
       ->envname("DOCKET_THREADS")
       ->capture_default_str();
   serve
+      ->add_option("--role", serve_options.role,
+                   "all (everything here) or command (one writer of a group; Kafka log only)")
+      ->envname("DOCKET_ROLE")
+      ->capture_default_str();
+  serve
+      ->add_option("--advertise", serve_options.advertise,
+                   "Address other writers forward commands to (default http://HOST:PORT)")
+      ->envname("DOCKET_ADVERTISE");
+  serve->add_option("--writer-group", serve_options.writer_group, "Consumer group of the writers")
+      ->envname("DOCKET_WRITER_GROUP")
+      ->capture_default_str();
+  serve
+      ->add_option("--group-session-timeout-ms", serve_options.group_session_timeout_ms,
+                   "A writer silent this long loses its partitions")
+      ->envname("DOCKET_GROUP_SESSION_TIMEOUT_MS")
+      ->capture_default_str();
+  serve
       ->add_flag("--demo", serve_options.demo,
                  "Seed a demo clinic once and print example tokens and curl commands")
       ->envname("DOCKET_DEMO");

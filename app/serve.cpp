@@ -14,6 +14,7 @@
 #include "api/server.hpp"
 #include "api/side_store.hpp"
 #include "app/log_spec.hpp"
+#include "app/roles.hpp"
 #include "app/seed.hpp"
 #include "app/token.hpp"
 
@@ -79,6 +80,22 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
     logger->error("serve refused: {}", log_spec.error);
     return 2;
   }
+  const auto role = parse_serve_role(options.role);
+  if (!role) {
+    logger->error("serve refused: --role must be all or command");
+    return 2;
+  }
+  std::unique_ptr<CommandWriterRole> writer_role;
+  if (*role == ServeRole::command) {
+    auto made = CommandWriterRole::make(
+        log_spec.spec, {options.advertise, options.writer_group,
+                        std::chrono::milliseconds(options.group_session_timeout_ms)});
+    if (!made) {
+      logger->error("serve refused: {}", made.error());
+      return 2;
+    }
+    writer_role = std::move(made).value();
+  }
   auto lookup = resolve_secret(options.secret_file);
   if (!lookup.error.empty()) {
     logger->error("serve refused: {}", lookup.error);
@@ -109,6 +126,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   service_options.clock = [] {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   };
+  if (writer_role) writer_role->configure(service_options);
   api::CommandService service(*log.value(), side.value().get(), service_options);
   if (auto r = service.recover(); !r) {
     logger->error("serve failed: recovery: {}", r.error().detail);
@@ -121,6 +139,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   }
   api::SchedulerOptions scheduler_options;
   scheduler_options.idempotency = &idempotency;
+  if (writer_role) writer_role->configure(scheduler_options);
   api::Scheduler scheduler(service, scheduler_options);
   scheduler.start();
 
@@ -129,6 +148,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   context.service = &service;
   context.log = log.value().get();
   context.idempotency = &idempotency;
+  if (writer_role) writer_role->configure(context);
   api::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
@@ -146,6 +166,17 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   }
   logger->info("serve started host={} port={} data={} threads={}", options.host, server.port(),
                options.data.string(), options.threads);
+  if (writer_role) {
+    const std::string failed = writer_role->start(options.host, server.port(), *log.value(),
+                                                  service, idempotency, scheduler);
+    if (!failed.empty()) {
+      logger->error("serve failed: writer group: {}", failed);
+      server.stop(std::chrono::seconds(1));
+      scheduler.stop();
+      service.close();
+      return 1;
+    }
+  }
   out << "docket listening on http://" << options.host << ":" << server.port() << std::endl;
 
   if (options.demo) {
@@ -160,6 +191,8 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   sigwait(&stop_signals, &signal);
   logger->info("serve stopping signal={}", signal);
   const bool drained = server.stop(std::chrono::seconds(10));
+  // Hands the partitions over (the other writers take them at once) before the service stops.
+  if (writer_role) writer_role->stop();
   scheduler.stop();
   service.close();
   service.flush_snapshots();
