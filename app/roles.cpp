@@ -1,10 +1,13 @@
 #include "app/roles.hpp"
 
+#include "api/error_map.hpp"
+
 namespace docket::app {
 
 std::optional<ServeRole> parse_serve_role(std::string_view text) {
   if (text == "all") return ServeRole::all;
   if (text == "command") return ServeRole::command;
+  if (text == "project") return ServeRole::project;
   return std::nullopt;
 }
 
@@ -53,6 +56,26 @@ std::string CommandWriterRole::start(const std::string& host, int port, eventsto
 
 void CommandWriterRole::stop() {
   group_->stop();
+}
+
+void QueriesOnlyRole::configure(api::CommandServiceOptions& service) {
+  service.accepts = [](const std::string&) { return false; };
+}
+
+void QueriesOnlyRole::configure(api::SchedulerOptions& scheduler) {
+  scheduler.owns = [](const std::string&) { return false; };
+}
+
+void QueriesOnlyRole::configure(api::HandlerContext& context) {
+  context.router = this;
+}
+
+std::optional<api::Reply> QueriesOnlyRole::route(const std::string& /*doctor_id*/,
+                                                 const api::Call& /*call*/) {
+  api::Reply r = api::Reply::problem(api::make_problem(
+      api::api_errc::unavailable, "This process serves queries only; send commands to a writer."));
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
 }
 
 }  // namespace docket::app

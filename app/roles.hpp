@@ -3,6 +3,8 @@
 // either log. On the Kafka log the roles also run as separate processes:
 //   command  the command API only, as one writer among several (app/writer_group.hpp): it decides
 //            for the partitions the writer group assigns it and forwards the other commands.
+//   project  the projectors and the query API only (`docket project` is the same): commands and
+//            the command side's own reads answer 503 `unavailable` and belong to the writers.
 // Parsing is pure; CommandWriterRole wires the writer group into serve's objects.
 
 #include <chrono>
@@ -20,9 +22,9 @@
 
 namespace docket::app {
 
-enum class ServeRole { all, command };
+enum class ServeRole { all, command, project };
 
-// "all" or "command"; nullopt for anything else.
+// "all", "command" or "project"; nullopt for anything else.
 std::optional<ServeRole> parse_serve_role(std::string_view text);
 
 struct WriterRoleOptions {
@@ -58,6 +60,17 @@ class CommandWriterRole {
   WriterRoleOptions options_;
   std::unique_ptr<WriterGroup> group_;
   std::unique_ptr<api::CommandForwarder> forwarder_;
+};
+
+// The query-only process: nothing is decided here (the command service accepts no doctor, the
+// scheduler fires for none) and every command is answered at once by `router()`.
+class QueriesOnlyRole final : public api::CommandRouter {
+ public:
+  void configure(api::CommandServiceOptions& service);
+  void configure(api::SchedulerOptions& scheduler);
+  void configure(api::HandlerContext& context);
+  // 503 unavailable: this process serves queries; commands go to a command writer.
+  std::optional<api::Reply> route(const std::string& doctor_id, const api::Call& call) override;
 };
 
 }  // namespace docket::app

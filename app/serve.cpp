@@ -82,7 +82,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   }
   const auto role = parse_serve_role(options.role);
   if (!role) {
-    logger->error("serve refused: --role must be all or command");
+    logger->error("serve refused: --role must be all, command or project");
     return 2;
   }
   std::unique_ptr<CommandWriterRole> writer_role;
@@ -96,6 +96,8 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
     }
     writer_role = std::move(made).value();
   }
+  std::unique_ptr<QueriesOnlyRole> queries_role;
+  if (*role == ServeRole::project) queries_role = std::make_unique<QueriesOnlyRole>();
   auto lookup = resolve_secret(options.secret_file);
   if (!lookup.error.empty()) {
     logger->error("serve refused: {}", lookup.error);
@@ -127,6 +129,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   };
   if (writer_role) writer_role->configure(service_options);
+  if (queries_role) queries_role->configure(service_options);
   api::CommandService service(*log.value(), side.value().get(), service_options);
   if (auto r = service.recover(); !r) {
     logger->error("serve failed: recovery: {}", r.error().detail);
@@ -140,6 +143,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   api::SchedulerOptions scheduler_options;
   scheduler_options.idempotency = &idempotency;
   if (writer_role) writer_role->configure(scheduler_options);
+  if (queries_role) queries_role->configure(scheduler_options);
   api::Scheduler scheduler(service, scheduler_options);
   scheduler.start();
 
@@ -149,6 +153,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   context.log = log.value().get();
   context.idempotency = &idempotency;
   if (writer_role) writer_role->configure(context);
+  if (queries_role) queries_role->configure(context);
   api::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;

@@ -20,8 +20,8 @@ struct ServeOptions {
   std::size_t threads = 64;      // HTTP connection threads
   std::size_t workers = 2;       // command service threads
   bool demo = false;             // seed the demo clinic once and print tokens and curl examples
-  // "all" (everything in one process) or, on a Kafka log, "command": one command writer of a
-  // writer group (app/roles.hpp).
+  // "all" (everything in one process), "command" (one command writer of a writer group on a
+  // Kafka log) or "project" (projectors and queries only): app/roles.hpp.
   std::string role = "all";
   std::string advertise;                        // role command: address other writers forward to
   std::string writer_group = "docket.writers";  // role command: the writers' consumer group
