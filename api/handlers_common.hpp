@@ -11,6 +11,7 @@
 
 #include "api/command_router.hpp"
 #include "api/command_service.hpp"
+#include "api/downstream.hpp"
 #include "api/idempotency_store.hpp"
 #include "api/routes.hpp"
 #include "eventstore/event_log.hpp"
@@ -27,6 +28,8 @@ struct HandlerContext {
   // Set when other writer processes share the log: commands for doctors this process does not
   // own go to their owner (api/forwarding.hpp). Null: every command is decided here.
   CommandRouter* router = nullptr;
+  // The consumers' stores (notifications, analytics); null: their endpoints answer 503.
+  DownstreamQueries* downstream = nullptr;
 };
 
 // A command ready to run, with how its success is answered.

@@ -7,6 +7,7 @@
 #include "api/error_map.hpp"
 #include "api/handlers_appointments.hpp"
 #include "api/handlers_doctors.hpp"
+#include "api/handlers_downstream.hpp"
 #include "api/handlers_queue.hpp"
 #include "api/openapi.hpp"
 
@@ -98,6 +99,7 @@ RouteTable build_routes(const HandlerContext& context, metrics::Registry& regist
   add_doctor_routes(table, context);
   add_appointment_routes(table, context);
   add_queue_routes(table, context);
+  add_downstream_routes(table, context);
 
   table.add({Method::get, "/healthz", Auth::none, {}, BodyRule::none, [](const Call&) {
                return Reply::ok({{"status", "ok"}});

@@ -182,6 +182,29 @@ const std::vector<Description>& descriptions() {
     d.push_back({Method::post, "/v1/waitlist/{id}/accept", "Book the offered slot", empty_object(),
                  201, ref("Appointment")});
     d.push_back({Method::del, "/v1/waitlist/{id}", "Leave the waitlist", nullptr, 204, nullptr});
+    const json paged = {{"page", integer()}, {"per_page", integer()}, {"total", integer()}};
+    json notifications = paged;
+    notifications["notifications"] = array_of(ref("Notification"));
+    d.push_back({Method::get, "/v1/notifications",
+                 "Notifications with their delivery state (a patient: its own; staff: all)",
+                 nullptr, 200, object(notifications, {}, false)});
+    json dead = paged;
+    dead["dead_letters"] = array_of(ref("DeadLetter"));
+    d.push_back({Method::get, "/v1/notifications/dead-letters", "Deliveries given up on (admin)",
+                 nullptr, 200, object(dead, {}, false)});
+    d.push_back({Method::post, "/v1/notifications/dead-letters/{seq}/retry",
+                 "Queue a dead letter again (admin)", empty_object(), 200,
+                 object({{"seq", integer()}, {"state", str()}}, {}, false)});
+    d.push_back({Method::get, "/v1/analytics/daily",
+                 "Daily facts per doctor or specialty, with totals (admin)", nullptr, 200,
+                 object({{"from", str_format("date")},
+                         {"to", str_format("date")},
+                         {"group_by", enum_of({"doctor", "specialty"})},
+                         {"days", array_of(object({{"date", str_format("date")},
+                                                   {"groups", array_of({{"type", "object"}})}},
+                                                  {}, false))},
+                         {"totals", array_of({{"type", "object"}})}},
+                        {}, false)});
     d.push_back({Method::get, "/healthz", "The process is up", nullptr, 200,
                  object({{"status", str()}}, {}, false)});
     d.push_back({Method::get, "/readyz", "The log is reachable", nullptr, 200,
@@ -256,6 +279,29 @@ json components() {
                               {"position", {{"type", {"integer", "null"}}}},
                               {"estimated_wait_minutes", {{"type", {"integer", "null"}}}}},
                              {}, false);
+  const json state = enum_of({"pending", "delivered", "dead"});
+  schemas["Notification"] =
+      object({{"id", str()},
+              {"type", str()},
+              {"occurred_at", instant()},
+              {"patient_id", {{"type", {"string", "null"}}}},
+              {"data", {{"type", "object"}}},
+              {"state", state},
+              {"attempts", integer()},
+              {"deliveries", array_of(object({{"channel", enum_of({"webhook", "email"})},
+                                              {"state", state},
+                                              {"attempts", integer()},
+                                              {"last_error", {{"type", {"string", "null"}}}}},
+                                             {}, false))}},
+             {}, false);
+  schemas["DeadLetter"] = object({{"seq", integer()},
+                                  {"message_id", str()},
+                                  {"type", str()},
+                                  {"patient_id", {{"type", {"string", "null"}}}},
+                                  {"destination", str()},
+                                  {"attempts", integer()},
+                                  {"last_error", str()}},
+                                 {}, false);
   return {{"schemas", std::move(schemas)},
           {"securitySchemes",
            {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}}};
@@ -278,6 +324,14 @@ std::vector<std::string> path_params(std::string_view pattern) {
   return out;
 }
 
+// The query parameters of the downstream reads (the command API's reads list theirs in API.md).
+std::vector<std::string> query_params(std::string_view pattern) {
+  if (pattern == "/v1/notifications") return {"patient_id", "page", "per_page"};
+  if (pattern == "/v1/notifications/dead-letters") return {"page", "per_page"};
+  if (pattern == "/v1/analytics/daily") return {"from", "to", "group_by"};
+  return {};
+}
+
 json operation(const Description* d, Method method, std::string_view pattern, bool secured) {
   json op;
   op["operationId"] = lower(to_string(method)) + std::string(pattern);
@@ -285,6 +339,9 @@ json operation(const Description* d, Method method, std::string_view pattern, bo
   json params = json::array();
   for (const auto& p : path_params(pattern)) {
     params.push_back({{"name", p}, {"in", "path"}, {"required", true}, {"schema", str()}});
+  }
+  for (const auto& q : query_params(pattern)) {
+    params.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", str()}});
   }
   if (pattern == "/v1/doctors/{id}/state") {
     params.push_back(

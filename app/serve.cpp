@@ -13,6 +13,7 @@
 #include "api/scheduler.hpp"
 #include "api/server.hpp"
 #include "api/side_store.hpp"
+#include "app/consumers_runtime.hpp"
 #include "app/log_spec.hpp"
 #include "app/roles.hpp"
 #include "app/seed.hpp"
@@ -98,6 +99,14 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   }
   std::unique_ptr<QueriesOnlyRole> queries_role;
   if (*role == ServeRole::project) queries_role = std::make_unique<QueriesOnlyRole>();
+  ConsumersOptions consumer_options = options.consumers;
+  // The separate roles leave the consumers to `docket consume` processes.
+  if (*role != ServeRole::all) consumer_options.consumers = "none";
+  auto consumers_config = resolve_consumers(consumer_options);
+  if (!consumers_config.error.empty()) {
+    logger->error("serve refused: {}", consumers_config.error);
+    return 2;
+  }
   auto lookup = resolve_secret(options.secret_file);
   if (!lookup.error.empty()) {
     logger->error("serve refused: {}", lookup.error);
@@ -147,8 +156,18 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   api::Scheduler scheduler(service, scheduler_options);
   scheduler.start();
 
+  auto downstream =
+      ConsumersRuntime::start(*log.value(), options.data, std::move(consumers_config.config));
+  if (!downstream) {
+    logger->error("serve failed: consumers: {}", downstream.error());
+    scheduler.stop();
+    service.close();
+    return 1;
+  }
+
   api::metrics::Registry registry;
   api::HandlerContext context;
+  context.downstream = downstream.value().get();
   context.service = &service;
   context.log = log.value().get();
   context.idempotency = &idempotency;
@@ -199,6 +218,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   // Hands the partitions over (the other writers take them at once) before the service stops.
   if (writer_role) writer_role->stop();
   scheduler.stop();
+  downstream.value()->stop();
   service.close();
   service.flush_snapshots();
   int status = 0;

@@ -1,13 +1,16 @@
 #pragma once
 // `docket serve`: the whole service in one process on the embedded log — the event log and the
 // write side's store under the data directory, the command service with its deadline scheduler,
-// and the HTTP API. Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight
-// answered, the stores flushed, exit status 0.
+// the downstream consumers (unless `--consumers none`), and the HTTP API. Stops gracefully on
+// SIGTERM or SIGINT: no new connections, requests in flight answered, the consumers stopped, the
+// stores flushed, exit status 0.
 
 #include <cstddef>
 #include <filesystem>
 #include <ostream>
 #include <string>
+
+#include "app/consumers_options.hpp"
 
 namespace docket::app {
 
@@ -26,6 +29,9 @@ struct ServeOptions {
   std::string advertise;                        // role command: address other writers forward to
   std::string writer_group = "docket.writers";  // role command: the writers' consumer group
   int group_session_timeout_ms = 10'000;        // role command: heartbeat loss before takeover
+  // The downstream consumers run in this process (app/consumers_runtime.hpp); `consumers.consumers
+  // = "none"` leaves them to `docket consume` processes.
+  ConsumersOptions consumers;
 };
 
 // Runs until SIGTERM/SIGINT. Prints "docket listening on http://HOST:PORT" on `out` once the

@@ -8,6 +8,7 @@
 
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -32,6 +33,16 @@ std::filesystem::path make_temp_dir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "docket-bench-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) std::abort();
   return pattern;
+}
+
+// CPU seconds of the whole process so far: every thread, RocksDB's background flushes and
+// compactions and the rebuild's read-ahead included (Google Benchmark's CPU column counts the
+// calling thread only).
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
 }
 
 constexpr int kDoctors = 100;
@@ -171,15 +182,22 @@ void BM_ProjectionApply(benchmark::State& state) {
   if (!store.ok()) std::abort();
   Synthetic gen;
   std::int64_t events = 0;
+  double cpu = 0;
   for (auto _ : state) {
     state.PauseTiming();
     const auto batch = gen.next(1000);
+    const double before = process_cpu_seconds();
     state.ResumeTiming();
     auto applied = (*store)->apply(batch, ModelSet::all(), WriteMode::logged);
+    state.PauseTiming();
+    cpu += process_cpu_seconds() - before;
+    state.ResumeTiming();
     if (!applied.ok()) state.SkipWithError("apply failed");
     events += static_cast<std::int64_t>(applied->applied);
   }
   state.SetItemsProcessed(events);
+  // Every thread's CPU while apply() ran, per event (background work that overlaps it included).
+  state.counters["process_cpu_us_per_event"] = cpu * 1e6 / static_cast<double>(events);
   store = error(errc::closed, "done");
   std::filesystem::remove_all(dir);
 }
@@ -192,15 +210,25 @@ std::size_t rebuild_events() {
 
 // A real embedded log of rebuild_events() events, then rebuild() of every model from zero.
 void BM_RebuildFromZero(benchmark::State& state) {
-  const auto dir = make_temp_dir();
+  // DOCKET_BENCH_LOG_DIR keeps the log there and reuses it on later runs (same event count).
+  const char* kept = std::getenv("DOCKET_BENCH_LOG_DIR");
+  const auto dir = kept ? std::filesystem::path(kept) : make_temp_dir();
+  const bool reuse = kept && std::filesystem::exists(dir / "log");
   auto log = es::open_embedded_log({dir / "log", 1024});
   if (!log.ok()) std::abort();
   Synthetic gen;
   const std::size_t total = rebuild_events();
+  if (reuse) {
+    auto head = (*log)->head();
+    if (!head.ok() || head->at(0) != total) {
+      state.SkipWithError("DOCKET_BENCH_LOG_DIR holds a log of another size");
+      return;
+    }
+  }
   std::mutex mu;
   std::condition_variable cv;
   int in_flight = 0;
-  while (gen.events() < total) {
+  while (!reuse && gen.events() < total) {
     for (es::Commit& c : gen.next(std::min<std::size_t>(1000, total - gen.events()))) {
       es::AppendRequest r;
       r.stream = c.stream;
@@ -227,11 +255,17 @@ void BM_RebuildFromZero(benchmark::State& state) {
     cv.wait(lock, [&] { return in_flight == 0; });
   }
   std::int64_t events = 0;
+  double cpu = 0;
+  long rss_before = 0;
   for (auto _ : state) {
     state.PauseTiming();
     const auto models = make_temp_dir();
     auto store = ProjectionStore::open(models);
     if (!store.ok()) std::abort();
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    rss_before = u.ru_maxrss;
+    const double before = process_cpu_seconds();
     state.ResumeTiming();
     RebuildProgress last;
     RebuildOptions options;
@@ -239,14 +273,20 @@ void BM_RebuildFromZero(benchmark::State& state) {
     if (!rebuild(**log, **store, options).ok()) state.SkipWithError("rebuild failed");
     events += static_cast<std::int64_t>(last.events_applied);
     state.PauseTiming();
+    cpu += process_cpu_seconds() - before;
     store = error(errc::closed, "done");
     std::filesystem::remove_all(models);
     state.ResumeTiming();
   }
   state.SetItemsProcessed(events);
   state.counters["log_events"] = static_cast<double>(total);
+  state.counters["process_cpu_s"] = cpu;
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  // Growth of the peak resident set over what building the log had already reached.
+  state.counters["peak_rss_growth_mb"] = static_cast<double>(u.ru_maxrss - rss_before) / 1024.0;
   log = es::Result<std::unique_ptr<es::EventLog>>(fail(es::Error{es::errc::closed, "done", 0}));
-  std::filesystem::remove_all(dir);
+  if (!kept) std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_RebuildFromZero)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "consumers/message_history.hpp"
 #include "consumers/outbox.hpp"
 
 namespace docket::consumers {
@@ -103,6 +104,7 @@ StoreResult<std::size_t> DeliveryWorker::deliver_due() {
     auto lock = store_.lock();
     Effects effects(store_);
     effects.del(outbox_key(entry.seq));
+    std::string_view state = "delivered";
     if (outcome.status >= 200 && outcome.status < 300) {
       ++delivered;
     } else {
@@ -112,10 +114,15 @@ StoreResult<std::size_t> DeliveryWorker::deliver_due() {
         entry.next_attempt_ms =
             to_ms(config_.now()) + backoff_delay(config_, entry.attempts, random_).count();
         effects.put(outbox_key(entry.seq), entry_json(entry).dump());
+        state = "pending";
       } else {
         effects.put(dead_letter_key(entry.seq), entry_json(entry).dump());
+        state = "dead";
       }
     }
+    auto recorded = record_delivery(effects, entry.history_seq, entry.seq, state, entry.attempts,
+                                    entry.last_error);
+    if (!recorded) return fail(recorded.error());
     auto written = store_.write(effects);
     if (!written) return fail(written.error());
   }

@@ -11,7 +11,7 @@
 // the same store from the events: a cancelled, rejected, finished or moved appointment gets no
 // stale reminder. The clock is a parameter.
 //
-// Store records besides the outbox (outbox.hpp):
+// Store records besides the outbox (outbox.hpp) and the message history (message_history.hpp):
 //   'a' <appointment id> -> {"doctor_id","patient_id","start","status"}
 //   'w' <walk-in id>     -> {"doctor_id","patient_id","queue_number"}
 //   'r' ...              -> {"appointment_id","start","minutes_before"}

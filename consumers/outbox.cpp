@@ -1,5 +1,7 @@
 #include "consumers/outbox.hpp"
 
+#include "consumers/message_history.hpp"
+
 namespace docket::consumers {
 namespace {
 
@@ -24,7 +26,8 @@ nlohmann::json entry_json(const OutboxEntry& e) {
           {"body", e.body},
           {"attempts", e.attempts},
           {"next_attempt_ms", e.next_attempt_ms},
-          {"last_error", e.last_error}};
+          {"last_error", e.last_error},
+          {"history_seq", e.history_seq}};
 }
 
 OutboxEntry entry_from_json(std::uint64_t seq, const nlohmann::json& j) {
@@ -34,7 +37,8 @@ OutboxEntry entry_from_json(std::uint64_t seq, const nlohmann::json& j) {
           j.value("body", ""),
           j.value("attempts", 0),
           j.value("next_attempt_ms", std::int64_t{0}),
-          j.value("last_error", "")};
+          j.value("last_error", ""),
+          j.value("history_seq", std::uint64_t{0})};
 }
 
 std::string outbox_key(std::uint64_t seq) {
@@ -51,8 +55,10 @@ StoreResult<Unit> enqueue(Effects& effects, const nlohmann::json& message,
   if (!stored) return fail(stored.error());
   std::uint64_t seq = stored->has_value() ? read_be64(**stored) : 1;
   const std::string body = message.dump();
+  record_enqueued(effects, message, seq, destinations);
+  const std::uint64_t first = seq;
   for (const auto& destination : destinations) {
-    OutboxEntry e{seq, message.value("id", ""), destination, body, 0, 0, ""};
+    OutboxEntry e{seq, message.value("id", ""), destination, body, 0, 0, "", first};
     effects.put(outbox_key(seq), entry_json(e).dump());
     ++seq;
   }
@@ -79,6 +85,8 @@ StoreResult<bool> retry_dead_letter(ConsumerStore& store, std::uint64_t seq) {
   Effects effects(store);
   effects.del(dead_letter_key(seq));
   effects.put(outbox_key(seq), entry_json(entry).dump());
+  auto recorded = record_delivery(effects, entry.history_seq, seq, "pending", 0, entry.last_error);
+  if (!recorded) return fail(recorded.error());
   auto written = store.write(effects);
   if (!written) return fail(written.error());
   return true;

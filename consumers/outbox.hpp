@@ -27,6 +27,7 @@ struct OutboxEntry {
   int attempts = 0;
   std::int64_t next_attempt_ms = 0;  // Unix epoch milliseconds
   std::string last_error;            // status code or transport error; never message content
+  std::uint64_t history_seq = 0;     // the message's record in message_history.hpp (0: none)
 };
 
 nlohmann::json entry_json(const OutboxEntry& e);
@@ -35,8 +36,9 @@ OutboxEntry entry_from_json(std::uint64_t seq, const nlohmann::json& j);
 std::string outbox_key(std::uint64_t seq);
 std::string dead_letter_key(std::uint64_t seq);
 
-// Queues `message` (a JSON object with an "id") for each destination, due at once. Buffers into
-// `effects`; errors when the sequence counter cannot be read.
+// Queues `message` (a JSON object with an "id") for each destination, due at once, and records
+// it in the message history (message_history.hpp). Buffers into `effects`; errors when the
+// sequence counter cannot be read.
 StoreResult<Unit> enqueue(Effects& effects, const nlohmann::json& message,
                           const std::vector<std::string>& destinations);
 
@@ -44,8 +46,9 @@ StoreResult<Unit> enqueue(Effects& effects, const nlohmann::json& message,
 StoreResult<std::vector<OutboxEntry>> list_outbox(const ConsumerStore& store);
 // Dead letters, in queue order. Thread-safe.
 StoreResult<std::vector<OutboxEntry>> list_dead_letters(const ConsumerStore& store);
-// Moves a dead letter back to the outbox with its attempts reset, due at once. Returns false
-// when no dead letter has that sequence. Takes the store's lock.
+// Moves a dead letter back to the outbox with its attempts reset, due at once (its history
+// delivery becomes pending again). Returns false when no dead letter has that sequence. Takes
+// the store's lock.
 StoreResult<bool> retry_dead_letter(ConsumerStore& store, std::uint64_t seq);
 
 }  // namespace docket::consumers

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <thread>
 
 #include "eventstore/kafka_commit_codec.hpp"
 
@@ -81,20 +82,24 @@ namespace {
 
 // The topic's partition count; 0 when it does not exist.
 Result<int> partition_count(rd_kafka_t* rk, const KafkaConfig& config) {
-  rd_kafka_topic_t* handle = rd_kafka_topic_new(rk, config.topic.c_str(), nullptr);
+  // Metadata of every topic, without a topic handle: on a producer, rd_kafka_topic_new alone makes
+  // librdkafka 2.0.2 look the topic up with auto-creation allowed, allow.auto.create.topics=false
+  // notwithstanding (kafka_topic_test.cpp shows it on the mock cluster), so a broker with
+  // auto.create.topics.enable (Kafka's default) would create it with its own partition count
+  // before Docket could create it with the configured one.
   const rd_kafka_metadata_t* metadata = nullptr;
-  const auto err = rd_kafka_metadata(rk, 0, handle, &metadata, to_ms(config.read_timeout));
-  rd_kafka_topic_destroy(handle);
+  const auto err = rd_kafka_metadata(rk, 1, nullptr, &metadata, to_ms(config.read_timeout));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return fail(kafka_error(errc::unavailable, "reading topic metadata", err));
   }
   Result<int> count = 0;
-  if (metadata->topic_cnt == 1) {
-    const auto topic_err = metadata->topics[0].err;
-    if (topic_err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      count = metadata->topics[0].partition_cnt;
-    } else if (topic_err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
-      count = fail(kafka_error(errc::unavailable, "reading topic metadata", topic_err));
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const auto& topic = metadata->topics[i];
+    if (topic.topic == nullptr || config.topic != topic.topic) continue;
+    if (topic.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      count = topic.partition_cnt;
+    } else if (topic.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+      count = fail(kafka_error(errc::unavailable, "reading topic metadata", topic.err));
     }
   }
   rd_kafka_metadata_destroy(metadata);
@@ -154,8 +159,17 @@ Status<Error> ensure_topic(rd_kafka_t* rk, const KafkaConfig& config) {
       return fail(Error{errc::invalid_argument, "topic " + config.topic + " does not exist", 0});
     }
     if (auto created = create_topic(rk, config); !created.ok()) return created;
-    count = partition_count(rk, config);
-    if (!count.ok()) return fail(std::move(count).error());
+    // Brokers learn of a new topic from the controller a little after CreateTopics answers.
+    const auto deadline = std::chrono::steady_clock::now() + config.read_timeout;
+    while (true) {
+      count = partition_count(rk, config);
+      if (!count.ok()) return fail(std::move(count).error());
+      if (*count != 0 || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (*count == 0) {
+      return fail(Error{errc::unavailable, "created topic " + config.topic + " does not show", 0});
+    }
   }
   if (*count != config.partitions) {
     return fail(Error{errc::invalid_argument,

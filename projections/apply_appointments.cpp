@@ -17,20 +17,25 @@ std::uint8_t status_byte(dm::AppointmentStatus s) {
 }
 
 // Adds (`delta` 1) or removes (-1) the index entries of `a` (all of them, or only the per-status
-// ones) and moves the counts with them.
+// ones) and moves the counts with them. The patient dimension keeps no counts: a patient's index
+// is short, and its page query counts by walking it.
 void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = false) {
+  // The entries of an appointment this batch created cannot exist in the database yet.
+  const bool fresh = delta > 0 && txn.new_in_batch(key::appointment(a.id));
   const std::pair<Dim, std::string_view> dims[] = {
       {Dim::all, {}}, {Dim::doctor, a.doctor_id}, {Dim::patient, a.patient_id}};
   for (const auto& [dim, value] : dims) {
     for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
       if (status_only && status == key::kAnyStatus) continue;
       std::string k = key::appt_index(dim, value, status, a.start, a.id);
-      if (delta > 0) {
-        txn.put(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
-      } else {
+      if (delta < 0) {
         txn.del(std::move(k));
+      } else if (fresh) {
+        txn.put_new(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
+      } else {
+        txn.put(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
       }
-      txn.add(key::appt_count(dim, value, status), delta);
+      if (dim != Dim::patient) txn.add(key::appt_count(dim, value, status), delta);
     }
   }
 }
@@ -129,11 +134,20 @@ void apply_appointments(const EventContext& c, const domain::Event& e) {
 void apply_history(const EventContext& c, const domain::Event& e) {
   const std::string_view id = std::visit(HistoryOwner{}, e);
   if (id.empty()) return;
-  const nlohmann::json entry = {{"type", c.raw.type},
-                                {"time", c.raw.time},
-                                {"actor", {{"sub", c.raw.actor.sub}, {"role", c.raw.actor.role}}},
-                                {"data", c.raw.data}};
-  c.txn.put(key::history(id, c.version), entry.dump());
+  // The dump() of {"type", "time", "actor": {"sub", "role"}, "data"} written out directly (keys
+  // in nlohmann's sorted order), without first copying `data` into a new document.
+  std::string entry = R"({"actor":{"role":)";
+  entry += nlohmann::json(c.raw.actor.role).dump();
+  entry += R"(,"sub":)";
+  entry += nlohmann::json(c.raw.actor.sub).dump();
+  entry += R"(},"data":)";
+  entry += c.raw.data.dump();
+  entry += R"(,"time":)";
+  entry += nlohmann::json(c.raw.time).dump();
+  entry += R"(,"type":)";
+  entry += nlohmann::json(c.raw.type).dump();
+  entry += '}';
+  c.txn.put(key::history(id, c.version), std::move(entry));
 }
 
 }  // namespace docket::projections::detail

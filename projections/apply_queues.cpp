@@ -18,6 +18,14 @@ struct QueueApplier {
     const auto bytes = c.txn.get(key::walkin(id));
     return bytes ? decode_walkin(*bytes) : std::nullopt;
   }
+  // A queue entry of a walk-in this batch registered cannot exist in the database yet.
+  void enqueue(const WalkinRecord& w) {
+    if (c.txn.new_in_batch(key::walkin(w.id))) {
+      c.txn.put_new(key::queue_entry(w), {});
+    } else {
+      c.txn.put(key::queue_entry(w), {});
+    }
+  }
   bool queued(dm::WalkinStatus s) {
     return s == dm::WalkinStatus::waiting || s == dm::WalkinStatus::called;
   }
@@ -26,7 +34,7 @@ struct QueueApplier {
     if (!w) return;
     if (queued(w->status)) c.txn.del(key::queue_entry(*w));
     w->status = to;
-    if (queued(w->status)) c.txn.put(key::queue_entry(*w), {});
+    if (queued(w->status)) enqueue(*w);
     c.txn.put(key::walkin(w->id), encode(*w));
   }
 
@@ -61,7 +69,7 @@ struct QueueApplier {
     w.queue_number = e.queue_number;
     w.arrived_at = e.arrived_at;
     w.arrival = c.version;
-    c.txn.put(key::queue_entry(w), {});
+    enqueue(w);
     c.txn.put(key::walkin(w.id), encode(w));
   }
   void operator()(const dm::WalkinCalled& e) { set_walkin(e.walkin_id, dm::WalkinStatus::called); }

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -138,6 +139,56 @@ Status ModelStore::flush() {
   fo.wait = true;
   const rocksdb::Status s = db_->Flush(fo);
   if (!s.ok()) return io(s, "flush");
+  return unit;
+}
+
+Status ModelStore::ingest_sorted(
+    const std::function<bool(std::string_view& key, std::string_view& value)>& next,
+    const eventstore::Position& checkpoint) {
+  // Files of about the size compactions make, so that later compactions stay small.
+  constexpr std::uint64_t kFileBytes = 64 << 20;
+  const rocksdb::Options options = db_->GetOptions();
+  const std::string token = checkpoint.to_token();
+  std::vector<std::string> files;
+  std::unique_ptr<rocksdb::SstFileWriter> writer;
+  auto put = [&](std::string_view k, std::string_view v) -> rocksdb::Status {
+    if (!writer || writer->FileSize() >= kFileBytes) {
+      if (writer) {
+        const rocksdb::Status done = writer->Finish();
+        if (!done.ok()) return done;
+      }
+      files.push_back((directory_ / ("bulk-" + std::to_string(files.size()) + ".sst")).string());
+      writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options);
+      const rocksdb::Status opened = writer->Open(files.back());
+      if (!opened.ok()) return opened;
+    }
+    return writer->Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice(v.data(), v.size()));
+  };
+  bool checkpoint_written = false;
+  std::string_view k;
+  std::string_view v;
+  while (next(k, v)) {
+    if (!checkpoint_written && k > kCheckpointKey) {
+      const rocksdb::Status s = put(kCheckpointKey, token);
+      if (!s.ok()) return io(s, "write table file");
+      checkpoint_written = true;
+    }
+    if (k == kCheckpointKey) continue;
+    const rocksdb::Status s = put(k, v);
+    if (!s.ok()) return io(s, "write table file");
+  }
+  if (!checkpoint_written) {
+    const rocksdb::Status s = put(kCheckpointKey, token);
+    if (!s.ok()) return io(s, "write table file");
+  }
+  const rocksdb::Status done = writer->Finish();
+  if (!done.ok()) return io(done, "write table file");
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;  // same file system: links, no copy
+  const rocksdb::Status in = db_->IngestExternalFile(files, ingest);
+  if (!in.ok()) return io(in, "ingest table files");
+  std::lock_guard lock(mu_);
+  checkpoint_ = checkpoint;
   return unit;
 }
 

@@ -64,6 +64,13 @@ class ModelStore {
 
   // Makes bulk writes durable (memtables to disk). Errors: io_error.
   Status flush();
+  // Loads `next`'s entries (it returns false at the end; keys strictly increasing, none of them
+  // the checkpoint key) and `checkpoint` into this generation, which must be empty, as table
+  // files: no WAL, no memtable, no compaction (a rebuild's bulk load, memory_build.hpp). They
+  // become visible together, and durable, when it returns. Errors: io_error.
+  Status ingest_sorted(
+      const std::function<bool(std::string_view& key, std::string_view& value)>& next,
+      const eventstore::Position& checkpoint);
   // Copies every key of `models`' tables from `from` (replacing what this store has in them).
   Status copy_tables_from(const ModelStore& from, ModelSet models);
   // Every key and value of the tables of `models`, in key order, as one byte string: equal

@@ -79,7 +79,8 @@ AppointmentPage appointments(const ReadView& store, const AppointmentFilter& fil
     }
   }
   // Without per-entry checks the stored count is the total and the walk stops after the page.
-  const bool exact = !filter.date && !doctor_filter;
+  // A patient's index has no stored counts (it is short): its walk counts every entry.
+  const bool exact = !filter.date && !doctor_filter && dim != Dim::patient;
   if (exact) {
     const auto n = store.get(key::appt_count(dim, value, status));
     out.total = n ? decode_count(*n) : 0;

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include "projections/memory_build.hpp"
+
 namespace docket::projections {
 
 namespace {
@@ -88,6 +90,51 @@ class ReadAhead {
   std::thread thread_;
 };
 
+// Feeds the log's commits after `store`'s checkpoint, read ahead, to `apply` (a ModelStore's or a
+// MemoryBuild's) until the store covers `target` or the log ends.
+template <class Store, class ApplyFn>
+Status apply_until(eventstore::EventLog& log, Store& store, const eventstore::Position& target,
+                   ApplyFn apply, RebuildProgress* progress, const ProgressFn& on_progress) {
+  if (store.checkpoint().covers(target)) return unit;
+  // Reading (and parsing) the log and applying run on two threads: one batch read ahead.
+  ReadAhead ahead(log, store.checkpoint(), target);
+  ProgressClock clock;
+  const std::uint64_t base = progress ? progress->events_applied : 0;
+  while (!store.checkpoint().covers(target)) {
+    auto batch = ahead.next();
+    if (!batch.ok()) return fail(batch.error());
+    if (batch->empty()) break;  // the log ends before `target`
+    auto applied = apply(*batch, &target);
+    if (!applied.ok()) return fail(applied.error());
+    if (progress != nullptr) {
+      progress->events_applied += applied->applied;
+      progress->commits += batch->size();
+      progress->position = store.checkpoint().to_token();
+      progress->events_per_second = clock.rate(progress->events_applied - base);
+      if (on_progress) on_progress(*progress);
+    }
+  }
+  return unit;
+}
+
+// The bulk of a rebuild: everything up to the log's head as of now, built in memory and loaded
+// into `next` (empty) as table files. What arrives meanwhile is applied by finish().
+Status build_in_memory(eventstore::EventLog& log, ModelStore& next, ModelSet models,
+                       RebuildProgress& progress, const ProgressFn& on_progress) {
+  auto head = log.head();
+  if (!head.ok()) return error(errc::log_error, "head: " + head.error().message);
+  MemoryBuild build(models);
+  Status built = apply_until(
+      log, build, *head,
+      [&](const std::vector<eventstore::Commit>& batch, const eventstore::Position* to) {
+        return build.apply(batch, to);
+      },
+      &progress, on_progress);
+  if (!built.ok()) return built;
+  if (build.checkpoint() == eventstore::Position{}) return unit;  // an empty log
+  return build.write_to(next);
+}
+
 // Brings the new generation to exactly `target` and, for a partial rebuild, the serving one too,
 // then copies the models that were not rebuilt and makes the new one durable.
 Status finish(eventstore::EventLog& log, ModelStore& serving, ModelStore& next,
@@ -119,26 +166,12 @@ Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models, W
     if (!head.ok()) return error(errc::log_error, "head: " + head.error().message);
     target = std::move(head).value();
   }
-  if (store.checkpoint().covers(target)) return unit;
-  // Reading (and parsing) the log and applying run on two threads: one batch read ahead.
-  ReadAhead ahead(log, store.checkpoint(), target);
-  ProgressClock clock;
-  const std::uint64_t base = progress ? progress->events_applied : 0;
-  while (!store.checkpoint().covers(target)) {
-    auto batch = ahead.next();
-    if (!batch.ok()) return fail(batch.error());
-    if (batch->empty()) break;  // the log ends before `target`
-    auto applied = store.apply(*batch, models, mode, &target);
-    if (!applied.ok()) return fail(applied.error());
-    if (progress != nullptr) {
-      progress->events_applied += applied->applied;
-      progress->commits += batch->size();
-      progress->position = store.checkpoint().to_token();
-      progress->events_per_second = clock.rate(progress->events_applied - base);
-      if (on_progress) on_progress(*progress);
-    }
-  }
-  return unit;
+  return apply_until(
+      log, store, target,
+      [&](const std::vector<eventstore::Commit>& batch, const eventstore::Position* to) {
+        return store.apply(batch, models, mode, to);
+      },
+      progress, on_progress);
 }
 
 Status rebuild(eventstore::EventLog& log, ProjectionStore& store, const RebuildOptions& options) {
@@ -147,8 +180,7 @@ Status rebuild(eventstore::EventLog& log, ProjectionStore& store, const RebuildO
   std::shared_ptr<ModelStore> next = std::move(created).value();
   next->drop_on_close();  // until it is switched in
   RebuildProgress progress;
-  Status built = catch_up(log, *next, options.models, WriteMode::bulk, std::nullopt, &progress,
-                          options.progress);
+  Status built = build_in_memory(log, *next, options.models, progress, options.progress);
   if (!built.ok()) return built;
   const std::shared_ptr<ModelStore> serving = store.current();
   Status finished = finish(log, *serving, *next, options, progress);
@@ -168,8 +200,7 @@ Status rebuild_online(eventstore::EventLog& log, ProjectionStore& store, Project
   next->drop_on_close();
   RebuildProgress progress;
   // The long part runs beside the serving projector.
-  Status built = catch_up(log, *next, options.models, WriteMode::bulk, std::nullopt, &progress,
-                          options.progress);
+  Status built = build_in_memory(log, *next, options.models, progress, options.progress);
   if (!built.ok()) return built;
   {
     auto paused = projector.pause();

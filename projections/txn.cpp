@@ -8,25 +8,67 @@
 namespace docket::projections {
 
 std::optional<std::string> Txn::get(std::string_view key) {
-  const auto it = pending_.find(std::string(key));
-  if (it != pending_.end()) return it->second;
+  if (state_ != nullptr) {
+    const auto it = state_->find(key);
+    if (it == state_->end()) return std::nullopt;
+    return it->second;
+  }
+  const auto it = pending_.find(key);
+  if (it != pending_.end()) return it->second.value;
   std::string value;
   const rocksdb::Status s =
-      db_.Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) return std::nullopt;
+      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) {
+    pending_.emplace(std::string(key), Entry{std::nullopt, Before::absent, false});
+    return std::nullopt;
+  }
   if (!s.ok()) {
     failed_ = true;
     return std::nullopt;
   }
+  pending_.emplace(std::string(key), Entry{value, Before::present, false});
   return value;
 }
 
+void Txn::set(std::string key, std::optional<std::string> value, bool is_new) {
+  const auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    pending_.emplace(std::move(key),
+                     Entry{std::move(value), is_new ? Before::absent : Before::unknown, true});
+    return;
+  }
+  it->second.value = std::move(value);
+  it->second.changed = true;
+  if (is_new && it->second.before == Before::unknown) it->second.before = Before::absent;
+}
+
 void Txn::put(std::string key, std::string value) {
-  pending_.insert_or_assign(std::move(key), std::optional<std::string>(std::move(value)));
+  if (state_ != nullptr) {
+    state_->insert_or_assign(std::move(key), std::move(value));
+    return;
+  }
+  set(std::move(key), std::move(value), false);
+}
+
+void Txn::put_new(std::string key, std::string value) {
+  if (state_ != nullptr) {
+    state_->insert_or_assign(std::move(key), std::move(value));
+    return;
+  }
+  set(std::move(key), std::move(value), true);
 }
 
 void Txn::del(std::string key) {
-  pending_.insert_or_assign(std::move(key), std::optional<std::string>());
+  if (state_ != nullptr) {
+    state_->erase(key);
+    return;
+  }
+  set(std::move(key), std::nullopt, false);
+}
+
+bool Txn::new_in_batch(std::string_view key) const {
+  const auto it = pending_.find(key);
+  return it != pending_.end() && it->second.before == Before::absent;
 }
 
 void Txn::add(std::string key, std::int64_t delta) {
@@ -42,15 +84,19 @@ void Txn::add(std::string key, std::int64_t delta) {
 
 void Txn::write_to(rocksdb::WriteBatch& batch) {
   // In key order: the memtable's skip list inserts neighbouring keys far faster than random ones.
-  std::vector<const std::pair<const std::string, std::optional<std::string>>*> ordered;
+  // Keys only read, and keys created and deleted again within the batch, are not written.
+  std::vector<const std::pair<const std::string, Entry>*> ordered;
   ordered.reserve(pending_.size());
-  for (const auto& entry : pending_)
+  for (const auto& entry : pending_) {
+    const Entry& e = entry.second;
+    if (!e.changed || (!e.value && e.before == Before::absent)) continue;
     ordered.push_back(&entry);
+  }
   std::sort(ordered.begin(), ordered.end(),
             [](const auto* a, const auto* b) { return a->first < b->first; });
   for (const auto* entry : ordered) {
-    rocksdb::Status s =
-        entry->second ? batch.Put(entry->first, *entry->second) : batch.Delete(entry->first);
+    const std::optional<std::string>& value = entry->second.value;
+    rocksdb::Status s = value ? batch.Put(entry->first, *value) : batch.Delete(entry->first);
     if (!s.ok()) failed_ = true;
   }
   pending_.clear();

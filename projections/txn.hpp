@@ -5,12 +5,19 @@
 // write_to() moves them into the WriteBatch that also carries the checkpoint. Hot keys (a
 // doctor's counters, the stream version) are therefore read and written once per batch, not once
 // per event. The final bytes depend only on the events applied, never on where batches split.
+// Every key the batch has read or written is remembered with what it held before the batch when
+// that is known (read from the database, or asserted by put_new): a key the batch creates and
+// deletes again (an appointment booked and confirmed within one batch leaves a per-status index
+// entry behind) is then not written at all, and a key read twice is read from RocksDB once.
+// A Txn over a MemoryState instead (a generation built in memory, memory_build.hpp) reads and
+// writes that map directly: nothing is pending and there is nothing to write out.
 // Not thread-safe: one projector thread owns a Txn.
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,16 +25,34 @@
 
 namespace docket::projections {
 
+// Hashing that finds std::string keys by std::string_view without building a string.
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// Every key of a generation held in memory and its value; an absent key is an absent row.
+using MemoryState = std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>>;
+
 class Txn {
  public:
-  explicit Txn(rocksdb::DB& db) : db_(db) {}
+  explicit Txn(rocksdb::DB& db) : db_(&db) {}
+  // Direct mode: reads and changes go straight to `state`; write_to() has nothing to write.
+  explicit Txn(MemoryState& state) : state_(&state) {}
 
   // The value of `key` as this batch sees it; nullopt when absent. A RocksDB read error other
   // than not-found marks the Txn failed (failed() true) and reads as absent.
   std::optional<std::string> get(std::string_view key);
   bool exists(std::string_view key) { return get(key).has_value(); }
   void put(std::string key, std::string value);
+  // put() of a key the caller knows did not exist before this batch (an index entry of a record
+  // this batch created: new_in_batch() of the record's key).
+  void put_new(std::string key, std::string value);
   void del(std::string key);
+  // True when `key` is known not to have existed before this batch (it may exist now).
+  bool new_in_batch(std::string_view key) const;
   // Adds `delta` to an 8-byte counter (absent = 0); a counter that reaches 0 is deleted so that
   // an empty model holds no keys.
   void add(std::string key, std::int64_t delta);
@@ -40,8 +65,17 @@ class Txn {
   std::size_t pending() const { return pending_.size(); }
 
  private:
-  rocksdb::DB& db_;
-  std::unordered_map<std::string, std::optional<std::string>> pending_;
+  enum class Before : std::uint8_t { unknown, absent, present };
+  struct Entry {
+    std::optional<std::string> value;  // as this batch sees it; nullopt: absent
+    Before before = Before::unknown;   // what the database holds
+    bool changed = false;              // written by this batch (else only read)
+  };
+  void set(std::string key, std::optional<std::string> value, bool is_new);
+
+  rocksdb::DB* db_ = nullptr;
+  MemoryState* state_ = nullptr;
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> pending_;
   bool failed_ = false;
 };
 

@@ -16,6 +16,7 @@
 
 #include "consumers/delivery.hpp"
 #include "consumers/email.hpp"
+#include "consumers/message_history.hpp"
 #include "consumers/outbox.hpp"
 #include "consumers/reminder_worker.hpp"
 #include "tests/consumers/log_fixture.hpp"
@@ -334,6 +335,83 @@ TEST(Reminders, WorkerFiresWhatIsDueByItsClockAndWakesDelivery) {
   worker.stop();
   EXPECT_EQ(worker.queued(), 1u);
   EXPECT_EQ(reminders_in_outbox(**store).at("appt-1"), (std::vector<std::int64_t>{60}));
+}
+
+TEST(MessageHistory, ShowsEachPatientsMessagesWithTheirDeliveryStateInTheSameBatches) {
+  TempDir dir;
+  Receiver good(0);
+  Receiver bad(1000);  // always 500
+  auto log = open_log(dir.path() / "log");
+  auto store = ConsumerStore::open(dir.path() / "notifications");
+  ASSERT_TRUE(store);
+  NotificationHandler handler({{good.url(), bad.url()}, {}});
+  append(*log, "a", {registered("a", "cardiology")}, at("2027-01-01T08:00:00Z"));
+  append(*log, "a", {booked("appt-1", "p-1", at("2027-03-01T09:00:00Z"))},
+         at("2027-01-02T08:00:00Z"));
+  append(*log, "a", {booked("appt-2", "p-2", at("2027-03-01T10:00:00Z"))},
+         at("2027-01-02T08:01:00Z"));
+  {
+    ConsumerRunner runner(*log, **store, handler);
+    ASSERT_TRUE(runner.start());
+    ASSERT_TRUE(runner.wait_for(*log->head(), std::chrono::seconds(10)));
+  }
+  auto all = list_messages(**store, std::nullopt, 0, 100);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->total, 2u);
+  EXPECT_EQ(all->items[0].state(), "pending");
+  EXPECT_EQ(all->items[0].deliveries.size(), 2u);
+
+  auto transport = make_curl_transport({});
+  auto config = fast_retries(2);
+  auto clock = std::chrono::system_clock::now();
+  config.now = [&clock] { return clock; };
+  DeliveryWorker worker(**store, *transport, config);
+  ASSERT_TRUE(worker.deliver_due());
+  auto mine = list_messages(**store, std::string("p-1"), 0, 100);
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->total, 1u);
+  ASSERT_EQ(mine->items.size(), 1u);
+  const auto& first = mine->items[0];
+  EXPECT_EQ(first.patient_id, "p-1");
+  EXPECT_EQ(first.type, "appointment.booked");
+  EXPECT_EQ(first.data["appointment_id"], "appt-1");
+  EXPECT_EQ(first.state(), "pending");  // delivered to one destination, retrying the other
+  EXPECT_EQ(first.deliveries[0].state, "delivered");
+  EXPECT_EQ(first.deliveries[1].state, "pending");
+  EXPECT_EQ(first.deliveries[1].last_error, "status 500");
+
+  clock += std::chrono::seconds(1);
+  ASSERT_TRUE(worker.deliver_due());
+  mine = list_messages(**store, std::string("p-1"), 0, 100);
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->items[0].state(), "dead");
+  EXPECT_EQ(mine->items[0].attempts(), 2);
+  auto dead = list_dead_letters(**store);
+  ASSERT_TRUE(dead);
+  ASSERT_EQ(dead->size(), 2u);  // one per patient's message, to the failing destination
+  for (const auto& d : *dead) {
+    EXPECT_EQ(d.destination, bad.url());
+  }
+  ASSERT_TRUE(retry_dead_letter(**store, (*dead)[0].seq));
+  all = list_messages(**store, std::nullopt, 0, 100);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->items[0].state(), "pending");
+  EXPECT_EQ(all->items[1].state(), "dead");
+  // Paging: the second message alone.
+  auto second = list_messages(**store, std::nullopt, 1, 1);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->total, 2u);
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].patient_id, "p-2");
+  EXPECT_EQ(good.accepted().size(), 2u);
+  EXPECT_EQ(list_messages(**store, std::string("p-"), 0, 100)->total, 0u);
+}
+
+TEST(MessageHistory, RedactsCredentialsFromDestinations) {
+  EXPECT_EQ(redact_destination("https://user:pw@hooks.example.org/x?token=s#f"),
+            "https://hooks.example.org/x");
+  EXPECT_EQ(redact_destination("http://127.0.0.1:80/hook"), "http://127.0.0.1:80/hook");
+  EXPECT_EQ(redact_destination("mailto:desk@example.org"), "mailto:desk@example.org");
 }
 
 TEST(Email, BuildsAHeaderSafeMessageWithoutFreeText) {

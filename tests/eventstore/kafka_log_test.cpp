@@ -89,16 +89,6 @@ TEST(KafkaPartitioner, AgreesWithLibrdkafkaMurmur2Random) {
   EXPECT_EQ(used.size(), static_cast<std::size_t>(kPartitions));  // the check spans every partition
 }
 
-TEST(KafkaLog, RefusesATopicWithAnotherPartitionCount) {
-  KafkaMockCluster& cluster = shared_mock_cluster();
-  const std::string topic = unique_topic("three");
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), topic.c_str(), 3, 1),
-            RD_KAFKA_RESP_ERR_NO_ERROR);
-  auto log = open_kafka_log(cluster.config(topic, 4));
-  ASSERT_FALSE(log.ok());
-  EXPECT_EQ(log.error().code, errc::invalid_argument) << log.error().message;
-}
-
 TEST(KafkaLog, CommitPositionIsItsOffsetPlusOneOnItsPartition) {
   KafkaMockCluster& cluster = shared_mock_cluster();
   const auto config = cluster.config(unique_topic("positions"));

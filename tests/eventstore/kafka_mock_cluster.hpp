@@ -45,8 +45,7 @@ class KafkaMockCluster {
   rd_kafka_mock_cluster_t* get() const { return cluster_; }
 
   // Creates `topic` with `partitions` partitions unless it exists (the mock cluster does not
-  // implement the CreateTopics request the log would send) and returns a log configuration for it
-  // with timeouts fit for tests.
+  // implement the CreateTopics request the log would send) and returns settings() for it.
   KafkaConfig config(const std::string& topic, std::int32_t partitions = 4) const {
     // An existing topic keeps its partition count; open_kafka_log then checks it.
     const auto created = rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, 1);
@@ -54,6 +53,12 @@ class KafkaMockCluster {
         created != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
       ADD_FAILURE() << "rd_kafka_mock_topic_create: " << rd_kafka_err2str(created);
     }
+    return settings(topic, partitions);
+  }
+
+  // A log configuration for `topic` on this cluster with timeouts fit for tests; the topic is left
+  // as it is (possibly missing).
+  KafkaConfig settings(const std::string& topic, std::int32_t partitions) const {
     KafkaConfig c;
     c.bootstrap_servers = bootstraps_;
     c.topic = topic;

@@ -1,0 +1,49 @@
+#include "projections/memory_build.hpp"
+
+#include <algorithm>
+
+#include "projections/apply.hpp"
+
+namespace docket::projections {
+
+Result<ApplyCounts> MemoryBuild::apply(const std::vector<eventstore::Commit>& commits,
+                                       const eventstore::Position* until) {
+  Txn txn(state_);
+  ApplyCounts counts;
+  for (const eventstore::Commit& commit : commits) {
+    if (until != nullptr && !until->covers(commit.position)) break;
+    if (checkpoint_.covers(commit.position)) {
+      counts.skipped += commit.events.size();
+      continue;
+    }
+    Status applied = apply_commit(txn, commit, models_, counts);
+    if (!applied.ok()) return fail(applied.error());
+    checkpoint_.merge(commit.position);
+  }
+  return counts;
+}
+
+Status MemoryBuild::write_to(ModelStore& fresh) {
+  using Entry = MemoryState::value_type;
+  std::vector<const Entry*> sorted;
+  sorted.reserve(state_.size());
+  for (const Entry& e : state_)
+    sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Entry* a, const Entry* b) { return a->first < b->first; });
+  std::size_t i = 0;
+  Status loaded = fresh.ingest_sorted(
+      [&](std::string_view& k, std::string_view& v) {
+        if (i == sorted.size()) return false;
+        k = sorted[i]->first;
+        v = sorted[i]->second;
+        ++i;
+        return true;
+      },
+      checkpoint_);
+  sorted = {};
+  state_ = {};
+  return loaded;
+}
+
+}  // namespace docket::projections
