@@ -34,6 +34,8 @@ std::string_view to_code(api_errc e) noexcept {
       return "write_conflict";
     case api_errc::unavailable:
       return "unavailable";
+    case api_errc::rebuild_running:
+      return "rebuild_running";
   }
   return "internal";
 }
@@ -104,6 +106,7 @@ int http_status(api_errc e) noexcept {
     case api_errc::unavailable:
       return 503;
     case api_errc::write_conflict:
+    case api_errc::rebuild_running:
       return 409;
   }
   return 500;
@@ -202,6 +205,8 @@ std::string_view title(api_errc e) noexcept {
       return "Concurrent write";
     case api_errc::unavailable:
       return "Service unavailable";
+    case api_errc::rebuild_running:
+      return "Rebuild already running";
   }
   return "Error";
 }

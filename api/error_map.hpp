@@ -25,6 +25,7 @@ enum class api_errc {
   not_caught_up,           // 503: the read models did not reach Docket-Min-Position in time
   write_conflict,          // 409: another writer appended to the doctor's stream first, twice
   unavailable,             // 503: the event log failed or is closed; nothing was applied
+  rebuild_running,         // 409: a read-model rebuild is already running
 };
 
 // The API code, e.g. "body_too_large". Pure.

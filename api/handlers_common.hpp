@@ -7,6 +7,7 @@
 //   errors -> problems through error_map (handlers never choose an error status).
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "api/command_router.hpp"
@@ -16,7 +17,15 @@
 #include "api/routes.hpp"
 #include "eventstore/event_log.hpp"
 
+namespace docket::projections {
+class ProjectionStore;
+class Projector;
+}  // namespace docket::projections
+
 namespace docket::api {
+
+class AvailabilityStreams;
+class ProjectionRebuilder;
 
 // The services the handlers use. Everything pointed to must outlive the routes built from it.
 struct HandlerContext {
@@ -30,6 +39,16 @@ struct HandlerContext {
   CommandRouter* router = nullptr;
   // The consumers' stores (notifications, analytics); null: their endpoints answer 503.
   DownstreamQueries* downstream = nullptr;
+  // The read side (api/handlers_queries.hpp). Null: read-model queries answer 503 unavailable.
+  projections::ProjectionStore* projections = nullptr;
+  projections::Projector* projector = nullptr;
+  // How long a query with Docket-Min-Position waits before 503 not_caught_up.
+  std::chrono::milliseconds min_position_wait{5000};
+  // /readyz answers 503 while the read models trail the log's head by more than this many
+  // events (records per partition with Kafka).
+  std::uint64_t ready_max_lag = 1000;
+  AvailabilityStreams* streams = nullptr;    // null: the availability stream answers 503
+  ProjectionRebuilder* rebuilder = nullptr;  // null: the admin rebuild endpoints answer 503
 };
 
 // A command ready to run, with how its success is answered.

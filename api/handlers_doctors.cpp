@@ -4,6 +4,7 @@
 
 #include "api/entity_id.hpp"
 #include "api/error_map.hpp"
+#include "api/read_side.hpp"
 #include "api/request_mapping.hpp"
 #include "domain/doctor.hpp"
 #include "domain/event_json.hpp"
@@ -133,6 +134,8 @@ Reply update_settings(const HandlerContext& ctx, const Call& call) {
 
 Reply get_doctor(const HandlerContext& ctx, const Call& call) {
   const std::string id(call.path.get("id"));
+  // The aggregate already holds every acknowledged write: Docket-Min-Position is only checked.
+  if (auto wanted = requested_min_position(call); !wanted) return Reply::problem(wanted.error());
   if (!is_doctor_id(id)) {
     return Reply::problem(make_problem(domain::errc::doctor_not_found, "No such doctor."));
   }
@@ -155,6 +158,7 @@ Reply get_doctor(const HandlerContext& ctx, const Call& call) {
 // the instant the command was decided).
 Reply doctor_state_as_of(const HandlerContext& ctx, const Call& call) {
   const std::string id(call.path.get("id"));
+  if (auto wanted = requested_min_position(call); !wanted) return Reply::problem(wanted.error());
   auto as_of_param = query_instant(call.query, "as_of");
   if (!as_of_param) return Reply::problem(as_of_param.error());
   const domain::Instant as_of = as_of_param->value_or(ctx.service->now());

@@ -4,12 +4,16 @@
 #include <mutex>
 #include <string>
 
+#include "api/availability_stream.hpp"
 #include "api/error_map.hpp"
 #include "api/handlers_appointments.hpp"
 #include "api/handlers_doctors.hpp"
 #include "api/handlers_downstream.hpp"
+#include "api/handlers_queries.hpp"
 #include "api/handlers_queue.hpp"
 #include "api/openapi.hpp"
+#include "api/projection_rebuilder.hpp"
+#include "api/read_side.hpp"
 
 namespace docket::api {
 
@@ -100,6 +104,10 @@ RouteTable build_routes(const HandlerContext& context, metrics::Registry& regist
   add_appointment_routes(table, context);
   add_queue_routes(table, context);
   add_downstream_routes(table, context);
+  add_query_routes(table, context);
+  add_report_routes(table, context);
+  add_stream_routes(table, context);
+  add_admin_routes(table, context);
 
   table.add({Method::get, "/healthz", Auth::none, {}, BodyRule::none, [](const Call&) {
                return Reply::ok({{"status", "ok"}});
@@ -110,10 +118,21 @@ RouteTable build_routes(const HandlerContext& context, metrics::Registry& regist
                  return Reply::problem(
                      make_problem(api_errc::unavailable, "The event log is not reachable."));
                }
+               if (auto lagging = read_side_readiness(*ctx)) return Reply::problem(*lagging);
                return Reply::ok({{"status", "ready"}});
              }});
   auto exporter = std::make_shared<CommandExporter>(*context.service, registry);
-  table.add({Method::get, "/metrics", Auth::none, {}, BodyRule::none, [exporter](const Call&) {
+  std::shared_ptr<ProjectionExporter> projection_exporter;
+  if (context.projector != nullptr) {
+    projection_exporter = std::make_shared<ProjectionExporter>(*context.projector, registry);
+  }
+  table.add({Method::get,
+             "/metrics",
+             Auth::none,
+             {},
+             BodyRule::none,
+             [exporter, projection_exporter](const Call&) {
+               if (projection_exporter) projection_exporter->sync();
                return Reply::text(std::string(metrics::content_type), exporter->render());
              }});
   // The document describes the finished table, including this route: it is filled in once the

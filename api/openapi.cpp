@@ -73,6 +73,106 @@ json empty_object() {
   return object(json::object());
 }
 
+json page_of(std::string_view items, json item) {
+  return object({{std::string(items), array_of(std::move(item))},
+                 {"page", integer()},
+                 {"per_page", integer()},
+                 {"total", integer()}},
+                {}, false);
+}
+
+// The read-model queries (api/handlers_queries.hpp). Each GET under /v1 also takes
+// Docket-Min-Position (see operation()).
+void add_query_descriptions(std::vector<Description>& d) {
+  d.push_back({Method::get, "/v1/doctors", "Active doctors, by specialty (anyone)", nullptr, 200,
+               page_of("doctors", ref("Doctor"))});
+  d.push_back({Method::get, "/v1/doctors/{id}/availability",
+               "Slots of local dates from..to, at most 31 days (anyone); 422 range_too_large",
+               nullptr, 200, ref("Availability")});
+  d.push_back({Method::get, "/v1/doctors/{id}/availability/stream",
+               "Server-Sent Events: `slots` events (data as /availability, changed slots only "
+               "after the first), id = position token; Last-Event-ID resumes (anyone)",
+               nullptr, 200, nullptr});
+  d.push_back({Method::get, "/v1/appointments",
+               "Appointments by patient, doctor, date, status (a patient its own, a doctor its "
+               "own; naming another is 403)",
+               nullptr, 200, page_of("appointments", ref("Appointment"))});
+  d.push_back({Method::get, "/v1/appointments/{id}",
+               "An appointment (its patient, its doctor, staff)", nullptr, 200,
+               ref("Appointment")});
+  d.push_back({Method::get, "/v1/appointments/{id}/history",
+               "An appointment's events in log order (its patient, its doctor, staff)", nullptr,
+               200,
+               object({{"appointment_id", str()},
+                       {"events", array_of(object({{"type", str()},
+                                                   {"time", instant()},
+                                                   {"actor", {{"type", "object"}}},
+                                                   {"data", {{"type", "object"}}}},
+                                                  {}, false))}},
+                      {}, false)});
+  d.push_back({Method::get, "/v1/doctors/{id}/queue",
+               "The walk-in queue of a local date (its doctor, staff)", nullptr, 200,
+               object({{"entries", array_of(ref("WalkIn"))},
+                       {"doctor_id", str()},
+                       {"date", str_format("date")}},
+                      {}, false)});
+  d.push_back({Method::get, "/v1/waitlist/{id}",
+               "A waitlist entry (its patient, its doctor, staff)", nullptr, 200,
+               ref("WaitlistEntry")});
+  d.push_back({Method::get, "/v1/doctors/{id}/waitlist", "A doctor's waitlist (its doctor, staff)",
+               nullptr, 200, page_of("entries", ref("WaitlistEntry"))});
+  d.push_back({Method::get, "/v1/doctors/{id}/stats", "A doctor's statistics (its doctor, staff)",
+               nullptr, 200, ref("Stats")});
+  d.push_back({Method::get, "/v1/stats", "Clinic-wide statistics, per specialty (admin)", nullptr,
+               200, ref("Stats")});
+  d.push_back({Method::get, "/v1/events",
+               "CloudEvents in log order after a position token (admin); whole commits only",
+               nullptr, 200,
+               object({{"events", array_of({{"type", "object"}})}, {"next", str()}}, {}, false)});
+  d.push_back({Method::post, "/v1/admin/projections/rebuild",
+               "Rebuild read models blue/green while serving (admin); 409 rebuild_running",
+               object({{"projections", array_of(enum_of({"doctors", "availability", "appointments",
+                                                         "queues", "stats", "history"}))}}),
+               202, object({{"status", str()}, {"projections", array_of(str())}}, {}, false)});
+  d.push_back({Method::get,
+               "/v1/admin/projections",
+               "Read-model position, lag and the last rebuild's progress (admin)",
+               nullptr,
+               200,
+               {{"type", "object"}}});
+}
+
+// Query parameters of the read endpoints.
+json query_parameters(std::string_view pattern) {
+  const auto q = [](std::string_view name, json schema) {
+    return json{
+        {"name", name}, {"in", "query"}, {"required", false}, {"schema", std::move(schema)}};
+  };
+  json out = json::array();
+  const json page = q("page", {{"type", "integer"}, {"minimum", 1}});
+  const json per_page = q("per_page", {{"type", "integer"}, {"minimum", 1}});
+  if (pattern == "/v1/doctors") {
+    out = {q("specialty", str()), page, per_page};
+  } else if (pattern == "/v1/doctors/{id}/availability" ||
+             pattern == "/v1/doctors/{id}/availability/stream" || pattern == "/v1/stats") {
+    out = {q("from", str_format("date")), q("to", str_format("date"))};
+  } else if (pattern == "/v1/appointments") {
+    out = {q("patient_id", str()),
+           q("doctor_id", str()),
+           q("date", str_format("date")),
+           q("status", str()),
+           page,
+           per_page};
+  } else if (pattern == "/v1/doctors/{id}/queue") {
+    out = {q("date", str_format("date"))};
+  } else if (pattern == "/v1/doctors/{id}/waitlist") {
+    out = {page, per_page};
+  } else if (pattern == "/v1/events") {
+    out = {q("after", str()), q("limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}})};
+  }
+  return out;
+}
+
 const std::vector<Description>& descriptions() {
   static const std::vector<Description> all = [] {
     std::vector<Description> d;
@@ -205,10 +305,13 @@ const std::vector<Description>& descriptions() {
                                                   {}, false))},
                          {"totals", array_of({{"type", "object"}})}},
                         {}, false)});
+    add_query_descriptions(d);
     d.push_back({Method::get, "/healthz", "The process is up", nullptr, 200,
                  object({{"status", str()}}, {}, false)});
-    d.push_back({Method::get, "/readyz", "The log is reachable", nullptr, 200,
-                 object({{"status", str()}}, {}, false)});
+    d.push_back({Method::get, "/readyz",
+                 "The log is reachable and the read models trail it by at most a bound "
+                 "(503 unavailable otherwise)",
+                 nullptr, 200, object({{"status", str()}}, {}, false)});
     d.push_back(
         {Method::get, "/metrics", "Prometheus metrics (text format)", nullptr, 200, nullptr});
     d.push_back(
@@ -302,6 +405,35 @@ json components() {
                                   {"attempts", integer()},
                                   {"last_error", str()}},
                                  {}, false);
+  schemas["Availability"] = object(
+      {{"doctor_id", str()},
+       {"timezone", str()},
+       {"slots", array_of(object({{"start", instant()},
+                                  {"end", instant()},
+                                  {"capacity", integer()},
+                                  {"booked", integer()},
+                                  {"held", integer()},
+                                  {"available", integer()},
+                                  {"status", enum_of({"available", "full", "blocked", "past"})}},
+                                 {}, false))}},
+      {}, false);
+  schemas["WaitlistEntry"] =
+      object({{"id", str()},
+              {"doctor_id", str()},
+              {"patient_id", str()},
+              {"status", enum_of({"waiting", "offered", "booked", "expired", "left"})},
+              {"position", {{"type", {"integer", "null"}}}},
+              {"offer", {{"type", {"object", "null"}}}}},
+             {}, false);
+  schemas["Stats"] = object({{"total", integer()},
+                             {"today", integer()},
+                             {"this_week", integer()},
+                             {"this_month", integer()},
+                             {"by_status", {{"type", "object"}}},
+                             {"unique_patients", integer()},
+                             {"no_show_rate", number()},
+                             {"utilization", number()}},
+                            {}, false);
   return {{"schemas", std::move(schemas)},
           {"securitySchemes",
            {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}}};
@@ -347,6 +479,22 @@ json operation(const Description* d, Method method, std::string_view pattern, bo
     params.push_back(
         {{"name", "as_of"}, {"in", "query"}, {"required", false}, {"schema", instant()}});
   }
+  for (auto& p : query_parameters(pattern))
+    params.push_back(std::move(p));
+  if (method == Method::get && pattern.starts_with("/v1/")) {
+    // Malformed: 422 invalid_field; not reached within the wait: 503 not_caught_up.
+    params.push_back({{"name", "Docket-Min-Position"},
+                      {"in", "header"},
+                      {"required", false},
+                      {"description",
+                       "Answer only once the read models cover this position token (waits up to "
+                       "5 s, then 503 not_caught_up; a malformed token is 422 invalid_field)"},
+                      {"schema", str()}});
+  }
+  if (pattern == "/v1/doctors/{id}/availability/stream") {
+    params.push_back(
+        {{"name", "Last-Event-ID"}, {"in", "header"}, {"required", false}, {"schema", str()}});
+  }
   if (method == Method::post) {
     params.push_back(
         {{"name", "Idempotency-Key"}, {"in", "header"}, {"required", false}, {"schema", str()}});
@@ -368,6 +516,8 @@ json operation(const Description* d, Method method, std::string_view pattern, bo
     ok["content"] = {{media, {{"schema", d->response}}}};
   } else if (pattern == "/metrics") {
     ok["content"] = {{"text/plain", {{"schema", str()}}}};
+  } else if (pattern.ends_with("/stream")) {
+    ok["content"] = {{"text/event-stream", {{"schema", str()}}}};
   }
   if (secured && method != Method::get) {
     ok["headers"] = {{"Docket-Position", {{"schema", str()}}}};
@@ -409,7 +559,8 @@ json openapi_document(const RouteTable& table) {
           {"info",
            {{"title", "Docket"},
             {"version", "1"},
-            {"description", "Event-sourced appointment booking for clinics: command API."}}},
+            {"description",
+             "Event-sourced appointment booking for clinics: commands and read-model queries."}}},
           {"paths", std::move(paths)},
           {"components", components()}};
 }

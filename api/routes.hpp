@@ -55,6 +55,12 @@ struct Call {
   const nlohmann::json& body;           // the JSON object; empty object for BodyRule::none
 };
 
+// Sends one piece of a streamed body; false once the client is gone (the stream should end).
+using StreamWrite = std::function<bool(std::string_view data)>;
+// Produces a streamed body on the connection thread: writes pieces as they come and returns when
+// the stream is over (the client left, or the server is stopping: see ServerOptions::on_stop).
+using StreamBody = std::function<void(const StreamWrite& write)>;
+
 // A handler's answer. Success statuses are the handler's to choose (201 for a creation, ...);
 // error statuses never are: errors go through problem()/error(), which ask error_map.
 struct Reply {
@@ -62,6 +68,8 @@ struct Reply {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a streamed reply (Server-Sent Events): sent chunked, `body` is ignored.
+  StreamBody stream;
 
   static Reply json(int status, const nlohmann::json& value);
   static Reply ok(const nlohmann::json& value) { return json(200, value); }

@@ -153,8 +153,9 @@ struct Server::Impl {
   std::thread listener;
   std::future<void> listener_done;
   std::atomic<bool> started{false};
-  std::mutex stop_mutex;      // one stop() at a time joins the listener
-  bool http_stopped = false;  // guarded by stop_mutex
+  std::mutex stop_mutex;          // one stop() at a time joins the listener
+  bool http_stopped = false;      // guarded by stop_mutex
+  bool stop_hook_called = false;  // guarded by stop_mutex
 };
 
 RouteStats* Server::Impl::stats_for(const Route* route) {
@@ -238,7 +239,18 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
   for (auto& [name, value] : reply.headers)
     res.set_header(name, value);
   if (!keep_connection) res.set_header("Connection", "close");
-  if (reply.status != 204 && reply.status != 304) {
+  if (reply.stream) {
+    // The provider runs on this connection thread once the headers are out; the whole body is
+    // one call of the stream function, then the chunked body ends.
+    res.set_chunked_content_provider(reply.content_type, [stream = std::move(reply.stream)](
+                                                             std::size_t, httplib::DataSink& sink) {
+      stream([&sink](std::string_view data) {
+        return sink.is_writable() && sink.write(data.data(), data.size());
+      });
+      sink.done();
+      return true;
+    });
+  } else if (reply.status != 204 && reply.status != 304) {
     res.set_content(std::move(reply.body), reply.content_type);
   } else {
     res.body.clear();
@@ -434,6 +446,10 @@ bool Server::stop(std::chrono::milliseconds grace) {
   Impl& s = *impl_;
   const std::lock_guard lock(s.stop_mutex);
   if (!s.started.load() || !s.listener_done.valid()) return true;
+  if (s.options.on_stop && !s.stop_hook_called) {
+    s.stop_hook_called = true;
+    s.options.on_stop();
+  }
   // cpp-httplib's stop() does nothing before its listener runs and must not be repeated after,
   // so call it exactly once, as soon as the listener is seen running (or it has ended anyway).
   const auto deadline = std::chrono::steady_clock::now() + grace;

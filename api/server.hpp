@@ -42,6 +42,9 @@ struct ServerOptions {
   bool serve_metrics = true;  // adds GET /metrics (no token) unless the table has it
   spdlog::level::level_enum access_log_level = spdlog::level::info;
   std::shared_ptr<spdlog::logger> logger;  // null: spdlog's default logger
+  // Called once when stop() begins, before it waits for connections: ends streamed replies
+  // (Reply::stream), which would otherwise hold their connections open. May be empty.
+  std::function<void()> on_stop;
 };
 
 class Server {

@@ -12,6 +12,7 @@
 #include "app/audit_commands.hpp"
 #include "app/consume_commands.hpp"
 #include "app/demo.hpp"
+#include "app/rebuild.hpp"
 #include "app/serve.hpp"
 #include "app/token.hpp"
 
@@ -179,6 +180,28 @@ int main(int argc, char** argv) {
   analytics_export->add_option("--group-by", export_options.group_by, "doctor or specialty")
       ->capture_default_str();
   add_tool_flags(analytics_export, tool);
+
+  serve
+      ->add_option("--ready-max-lag", serve_options.ready_max_lag,
+                   "/readyz fails while the read models trail the log by more events")
+      ->envname("DOCKET_READY_MAX_LAG")
+      ->capture_default_str();
+
+  docket::app::RebuildCommandOptions rebuild_options;
+  std::string rebuild_data = rebuild_options.data.string();
+  CLI::App* rebuild = app.add_subcommand(
+      "rebuild", "Rebuild read models from the log (server stopped; progress on stderr)");
+  rebuild
+      ->add_option("--projection", rebuild_options.projections,
+                   "doctors, availability, appointments, queues, stats or history (repeatable; "
+                   "default: all)")
+      ->envname("DOCKET_PROJECTION");
+  rebuild->add_option("--data", rebuild_data, "Data directory")
+      ->envname("DOCKET_DATA")
+      ->capture_default_str();
+  rebuild->add_option("--log", rebuild_options.log, "embedded, or kafka://host:port,...")
+      ->envname("DOCKET_LOG")
+      ->capture_default_str();
   // `docket project ...` is `docket serve --role project ...` with the same flags: the projectors
   // and the query API without the command side. Listed for --help; rewritten before parsing.
   app.add_subcommand("project", "Run the projectors and the query API only (serve --role project)");
@@ -199,6 +222,10 @@ int main(int argc, char** argv) {
     if (*serve) {
       serve_options.data = serve_data;
       return docket::app::run_serve(serve_options, std::cout);
+    }
+    if (*rebuild) {
+      rebuild_options.data = rebuild_data;
+      return docket::app::run_rebuild(rebuild_options, std::cout, std::cerr);
     }
     if (*token) {
       token_options.ttl = std::chrono::seconds(token_ttl);

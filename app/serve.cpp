@@ -15,6 +15,7 @@
 #include "api/side_store.hpp"
 #include "app/consumers_runtime.hpp"
 #include "app/log_spec.hpp"
+#include "app/read_side.hpp"
 #include "app/roles.hpp"
 #include "app/seed.hpp"
 #include "app/token.hpp"
@@ -164,6 +165,21 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
     service.close();
     return 1;
   }
+  ReadSideOptions read_options;
+  read_options.ready_max_lag = options.ready_max_lag;
+  read_options.max_streams = options.max_streams;
+  // A command writer keeps no read models: queries go to `docket project` processes.
+  auto read_side =
+      *role == ServeRole::command
+          ? docket::Result<std::unique_ptr<ReadSide>, std::string>(std::unique_ptr<ReadSide>())
+          : ReadSide::open(*log.value(), options.data / "projections", read_options);
+  if (!read_side) {
+    logger->error("serve failed: {}", read_side.error());
+    downstream.value()->stop();
+    scheduler.stop();
+    service.close();
+    return 1;
+  }
 
   api::metrics::Registry registry;
   api::HandlerContext context;
@@ -181,9 +197,12 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   server_options.logger = logger;
   // One line per request at info would dominate the log under load; it stays available at debug.
   server_options.access_log_level = spdlog::level::debug;
+  if (*read_side) read_side.value()->attach(context, server_options);
   api::Server server(api::build_routes(context, registry), registry, server_options);
   if (auto started = server.start(); !started) {
     logger->error("serve failed: {}", started.error());
+    if (*read_side) read_side.value()->stop();
+    downstream.value()->stop();
     scheduler.stop();
     service.close();
     return 1;
@@ -217,6 +236,7 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   const bool drained = server.stop(std::chrono::seconds(10));
   // Hands the partitions over (the other writers take them at once) before the service stops.
   if (writer_role) writer_role->stop();
+  if (*read_side) read_side.value()->stop();
   scheduler.stop();
   downstream.value()->stop();
   service.close();

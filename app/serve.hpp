@@ -1,11 +1,13 @@
 #pragma once
 // `docket serve`: the whole service in one process on the embedded log — the event log and the
 // write side's store under the data directory, the command service with its deadline scheduler,
-// the downstream consumers (unless `--consumers none`), and the HTTP API. Stops gracefully on
-// SIGTERM or SIGINT: no new connections, requests in flight answered, the consumers stopped, the
-// stores flushed, exit status 0.
+// the read models in <data>/projections with their projector (app/read_side.hpp), the downstream
+// consumers (unless `--consumers none`), and the HTTP API. Stops gracefully on SIGTERM or SIGINT:
+// no new connections, requests in flight answered, the consumers stopped, the stores flushed,
+// exit status 0.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -32,6 +34,8 @@ struct ServeOptions {
   // The downstream consumers run in this process (app/consumers_runtime.hpp); `consumers.consumers
   // = "none"` leaves them to `docket consume` processes.
   ConsumersOptions consumers;
+  std::uint64_t ready_max_lag = 1000;  // /readyz: most events the read models may trail the log
+  std::size_t max_streams = 32;        // concurrent availability streams (SSE)
 };
 
 // Runs until SIGTERM/SIGINT. Prints "docket listening on http://HOST:PORT" on `out` once the

@@ -57,6 +57,10 @@ class ModelSet {
   constexpr bool has(Model m) const { return bits_ & static_cast<std::uint8_t>(m); }
   constexpr bool empty() const { return bits_ == 0; }
   constexpr ModelSet complement() const { return ModelSet(static_cast<std::uint8_t>(63 & ~bits_)); }
+  // This set and `m`.
+  constexpr ModelSet with(Model m) const {
+    return ModelSet(static_cast<std::uint8_t>(bits_ | static_cast<std::uint8_t>(m)));
+  }
   constexpr bool operator==(const ModelSet&) const = default;
   std::vector<Model> list() const;
 

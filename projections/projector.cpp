@@ -105,13 +105,15 @@ void Projector::run() {
       if (!resubscribe()) return;
       continue;
     }
+    const eventstore::Position covered = gen->checkpoint();
     {
       std::lock_guard lock(mu_);
-      applied_ = gen->checkpoint();
+      applied_ = covered;
       events_applied_ += applied->applied;
       last_error_.reset();
     }
     cv_.notify_all();
+    if (options_.on_applied) options_.on_applied(*batch, covered);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,11 @@ struct ProjectorOptions {
   std::size_t max_batch_commits = 1000;          // most commits one WriteBatch carries
   std::chrono::milliseconds idle_wait{500};      // longest blocked read before re-checking stop
   std::chrono::milliseconds retry_backoff{500};  // after a log or storage error
+  // Called on the applying thread after every applied batch (once wait_for() sees it), with the
+  // batch's commits and the position the read models now cover: how streams learn of changes
+  // without polling. Must be quick and must not call back into the projector. May be empty.
+  std::function<void(const std::vector<eventstore::Commit>&, const eventstore::Position&)>
+      on_applied;
 };
 
 // How far the read models trail the log, for /metrics and /readyz.

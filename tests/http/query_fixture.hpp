@@ -1,0 +1,204 @@
+#pragma once
+// A real Docket HTTP service with its read side, for the query tests: what http_fixture.hpp's
+// Service runs plus the read models in a temporary directory, the projector following the log
+// (waking the availability streams), the online rebuilder, and the whole route table on an
+// ephemeral 127.0.0.1 port. The Docket-Min-Position wait is short by default so that a test of
+// an unreachable position stays quick.
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/availability_stream.hpp"
+#include "api/projection_rebuilder.hpp"
+#include "projections/projection_store.hpp"
+#include "projections/projector.hpp"
+#include "tests/http/http_fixture.hpp"
+
+namespace docket::http_test {
+
+struct QueryServiceOptions {
+  std::chrono::milliseconds min_position_wait{300};
+  std::uint64_t ready_max_lag = 1000;
+  std::size_t max_streams = 4;
+  std::chrono::milliseconds heartbeat{15000};
+};
+
+class QueryService {
+ public:
+  explicit QueryService(const std::filesystem::path& dir, QueryServiceOptions options = {})
+      : dir_(dir), options_(options) {
+    open();
+  }
+  ~QueryService() { close(); }
+  QueryService(const QueryService&) = delete;
+  QueryService& operator=(const QueryService&) = delete;
+
+  void open() {
+    auto log = eventstore::open_embedded_log({.directory = dir_ / "log"});
+    if (!log) throw std::runtime_error("log: " + log.error().message);
+    log_ = std::move(log).value();
+    auto side = api::SideStore::open(dir_ / "side");
+    if (!side) throw std::runtime_error("side: " + side.error().message);
+    side_ = std::move(side).value();
+    api::CommandServiceOptions options;
+    options.clock = [this] { return domain::Instant(std::chrono::seconds(seconds_.load())); };
+    service_ = std::make_unique<api::CommandService>(*log_, side_.get(), options);
+    if (!service_->recover()) throw std::runtime_error("recover failed");
+    auto store = projections::ProjectionStore::open(dir_ / "projections");
+    if (!store.ok()) throw std::runtime_error("projections: " + store.error().message);
+    store_ = std::move(store).value();
+    api::AvailabilityStreamOptions stream_options;
+    stream_options.max_streams = options_.max_streams;
+    stream_options.heartbeat = options_.heartbeat;
+    streams_ = std::make_unique<api::AvailabilityStreams>(stream_options);
+    projections::ProjectorOptions projector_options;
+    projector_options.on_applied = [this](const std::vector<eventstore::Commit>& commits,
+                                          const eventstore::Position& covered) {
+      streams_->notify(commits, covered);
+    };
+    projector_ = std::make_unique<projections::Projector>(*log_, *store_, projector_options);
+    if (!projector_->start().ok()) throw std::runtime_error("projector did not start");
+    rebuilder_ = std::make_unique<api::ProjectionRebuilder>(*log_, *store_, *projector_);
+    context_.service = service_.get();
+    context_.log = log_.get();
+    context_.projections = store_.get();
+    context_.projector = projector_.get();
+    context_.streams = streams_.get();
+    context_.rebuilder = rebuilder_.get();
+    context_.min_position_wait = options_.min_position_wait;
+    context_.ready_max_lag = options_.ready_max_lag;
+    registry_ = std::make_unique<api::metrics::Registry>();
+    api::ServerOptions server_options;
+    server_options.jwt_secret = kSecret;
+    server_options.threads = 32;
+    server_options.access_log_level = spdlog::level::debug;
+    server_options.on_stop = [this] { streams_->close(); };
+    server_ = std::make_unique<api::Server>(api::build_routes(context_, *registry_), *registry_,
+                                            server_options);
+    if (auto s = server_->start(); !s) throw std::runtime_error("start: " + s.error());
+  }
+
+  void close() {
+    if (server_) server_->stop(std::chrono::seconds(5));
+    server_.reset();
+    if (rebuilder_) rebuilder_->wait();
+    rebuilder_.reset();
+    if (projector_) projector_->stop();
+    projector_.reset();
+    streams_.reset();
+    store_.reset();
+    if (service_) service_->close();
+    service_.reset();
+    registry_.reset();
+    if (side_) permit_unchecked(side_->sync());
+    side_.reset();
+    if (log_) log_->close();
+    log_.reset();
+  }
+
+  int port() const { return server_->port(); }
+  void set_clock(std::string_view rfc3339) {
+    seconds_.store(domain::parse_rfc3339(rfc3339)->time_since_epoch().count());
+  }
+  api::Server& server() { return *server_; }
+  api::AvailabilityStreams& streams() { return *streams_; }
+  projections::Projector& projector() { return *projector_; }
+  eventstore::EventLog& log() { return *log_; }
+  // Blocks until no online rebuild runs.
+  void wait_for_rebuild() { rebuilder_->wait(); }
+
+  Response send(const std::string& method, const std::string& path, const std::string& bearer,
+                const std::string& body = "", httplib::Headers headers = {}) const {
+    httplib::Client client("127.0.0.1", port());
+    client.set_read_timeout(10, 0);
+    if (!bearer.empty()) headers.emplace("Authorization", "Bearer " + bearer);
+    auto r = [&] {
+      if (method == "GET") return client.Get(path, headers);
+      if (method == "POST") return client.Post(path, headers, body, "application/json");
+      if (method == "PUT") return client.Put(path, headers, body, "application/json");
+      if (method == "PATCH") return client.Patch(path, headers, body, "application/json");
+      return client.Delete(path, headers);
+    }();
+    Response out;
+    if (!r) {
+      ADD_FAILURE() << method << " " << path << ": " << httplib::to_string(r.error());
+      return out;
+    }
+    out.status = r->status;
+    out.headers = r->headers;
+    out.raw = r->body;
+    out.body = nlohmann::json::parse(r->body, nullptr, false);
+    return out;
+  }
+  Response get(const std::string& path, const std::string& bearer,
+               httplib::Headers headers = {}) const {
+    return send("GET", path, bearer, "", std::move(headers));
+  }
+  Response post(const std::string& path, const std::string& bearer, const nlohmann::json& body,
+                httplib::Headers headers = {}) const {
+    return send("POST", path, bearer, body.dump(), std::move(headers));
+  }
+  // A GET that waits for the read models to cover `position` (a Docket-Position token).
+  Response get_after(const std::string& path, const std::string& bearer,
+                     const std::string& position) const {
+    return get(path, bearer, {{"Docket-Min-Position", position}});
+  }
+
+ private:
+  std::filesystem::path dir_;
+  QueryServiceOptions options_;
+  std::atomic<std::int64_t> seconds_{
+      domain::parse_rfc3339("2027-02-22T00:00:00Z")->time_since_epoch().count()};
+  std::unique_ptr<eventstore::EventLog> log_;
+  std::unique_ptr<api::SideStore> side_;
+  std::unique_ptr<api::CommandService> service_;
+  std::unique_ptr<projections::ProjectionStore> store_;
+  std::unique_ptr<api::AvailabilityStreams> streams_;
+  std::unique_ptr<projections::Projector> projector_;
+  std::unique_ptr<api::ProjectionRebuilder> rebuilder_;
+  api::HandlerContext context_;
+  std::unique_ptr<api::metrics::Registry> registry_;
+  std::unique_ptr<api::Server> server_;
+};
+
+// Registers a UTC doctor of `specialty` working Monday to Friday 09:00-17:00 in 10-minute slots
+// of `capacity`; returns the Docket-Position of the schedule.
+inline std::string add_doctor(const QueryService& s, const std::string& id,
+                              const std::string& specialty = "cardiology", int capacity = 1) {
+  const std::string admin = token("root", api::Role::admin);
+  auto r = s.post("/v1/doctors", admin,
+                  {{"id", id},
+                   {"name", "Dr " + id},
+                   {"specialty", specialty},
+                   {"timezone", "UTC"},
+                   {"consultation_fee", 50.0},
+                   {"consultation_types", {"in_person", "video"}}});
+  EXPECT_EQ(r.status, 201) << r.raw;
+  r = s.send("PUT", "/v1/doctors/" + id + "/schedule", admin,
+             nlohmann::json{{"rules",
+                             {{{"weekdays", {1, 2, 3, 4, 5}},
+                               {"start", "09:00"},
+                               {"end", "17:00"},
+                               {"slot_minutes", 10},
+                               {"capacity", capacity}}}},
+                            {"effective_from", "2027-01-01"}}
+                 .dump());
+  EXPECT_EQ(r.status, 200) << r.raw;
+  return r.header("Docket-Position");
+}
+
+// Books `start` with `doctor` for `patient` (as that patient); returns the reply.
+inline Response book(const QueryService& s, const std::string& doctor, const std::string& patient,
+                     const std::string& start) {
+  return s.post("/v1/appointments", token(patient, api::Role::patient),
+                {{"doctor_id", doctor}, {"start", start}, {"consultation_type", "in_person"}});
+}
+
+}  // namespace docket::http_test
