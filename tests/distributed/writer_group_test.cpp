@@ -1,8 +1,10 @@
-// Two command writers (`docket serve --role command`) on one mock Kafka cluster of three brokers
-// (docket_mock_kafka, a process of its own): bookings go through both writers, which forward
-// commands for partitions they do not own; one writer is killed with SIGKILL and the other takes
-// its partitions over; a restarted writer takes its share back. Checked against the topic itself:
-// no acknowledged booking is lost and no slot holds two live appointments.
+// Two command writers (`docket serve --role command`) and a projector (`--role project`) on one
+// mock Kafka cluster of three brokers (docket_mock_kafka, a process of its own): bookings go
+// through both writers, which forward commands for partitions they do not own; one writer is
+// killed with SIGKILL and the other takes its partitions over; a restarted writer takes its share
+// back. Checked against the topic itself: no acknowledged booking is lost, no slot holds two live
+// appointments, a keyed booking is not applied twice; and the projector that followed everything
+// and one started afresh (a rebuild from the topic) show exactly the topic's bookings.
 
 #include <gtest/gtest.h>
 
@@ -59,6 +61,33 @@ std::string slot(int n) {
 
 json booking(int d, int n) {
   return {{"doctor_id", doctor(d)}, {"start", slot(n)}, {"consultation_type", "in_person"}};
+}
+
+std::unique_ptr<DocketProcess> projector(const std::string& log,
+                                         const std::filesystem::path& data) {
+  return std::make_unique<DocketProcess>(
+      std::vector<std::string>{"serve", "--role", "project", "--log", log, "--data", data.string(),
+                               "--host", "127.0.0.1", "--port", "0"},
+      std::vector<std::string>{std::string("DOCKET_JWT_SECRET=") + kSecret});
+}
+
+// The booked count of every slot of doctor `d` over the test's days, from a projector; empty when
+// it does not answer 200.
+std::map<std::string, int> booked_slots(int port, int d) {
+  const auto day = [](int n) {
+    return domain::format_local_date(domain::LocalDate(
+        (date::floor<date::days>(first_day()) + date::days(n)).time_since_epoch()));
+  };
+  const auto r = call(port, "GET",
+                      "/v1/doctors/" + doctor(d) + "/availability?from=" + day(0) + "&to=" + day(6),
+                      token("root", api::Role::admin));
+  std::map<std::string, int> booked;
+  if (r.status != 200 || !r.body.is_object() || !r.body.contains("slots")) return booked;
+  for (const auto& slot : r.body["slots"]) {
+    if (slot.value("booked", 0) > 0) booked[slot["start"].get<std::string>()] = slot["booked"];
+  }
+  booked["answered"] = 1;
+  return booked;
 }
 
 std::unique_ptr<DocketProcess> writer(const std::string& log, const std::filesystem::path& data) {
@@ -137,8 +166,11 @@ TEST(WriterGroup, WritersShareTheLogAndTakeOverFromAKilledOne) {
                           "&replication=3";
   eventstore::testing::TempDir a_dir;
   eventstore::testing::TempDir b_dir;
+  eventstore::testing::TempDir p_dir;
   auto a = writer(log, a_dir.path());
   auto b = writer(log, b_dir.path());
+  // Follows the log from the start, through the takeover.
+  auto follower = projector(log, p_dir.path());
   const std::string admin = token("root", api::Role::admin);
 
   // Doctors registered through both writers; the first calls wait for the group to settle.
@@ -247,6 +279,31 @@ TEST(WriterGroup, WritersShareTheLogAndTakeOverFromAKilledOne) {
   }
   EXPECT_EQ(keyed_bookings, 1);
   EXPECT_GE(acked.bookings.size(), static_cast<std::size_t>(8 * kDoctors));
+
+  // Read models: the projector that followed everything and one built from the topic afresh
+  // agree with each other and with the topic (bounded wait for both to catch up).
+  eventstore::testing::TempDir fresh_dir;
+  auto rebuilt = projector(log, fresh_dir.path());
+  for (const auto& [d, state] : states) {
+    std::map<std::string, int> expected{{"answered", 1}};
+    for (const auto& [id, appointment] : state.appointments()) {
+      if (appointment.status != domain::AppointmentStatus::cancelled) {
+        ++expected[domain::format_rfc3339(appointment.start)];
+      }
+    }
+    std::map<std::string, int> followed;
+    std::map<std::string, int> fresh;
+    EXPECT_TRUE(eventually(std::chrono::seconds(60),
+                           [&] {
+                             followed = booked_slots(follower->port(), d);
+                             fresh = booked_slots(rebuilt->port(), d);
+                             return followed == expected && fresh == expected;
+                           }))
+        << doctor(d) << ": followed " << followed.size() << ", rebuilt " << fresh.size()
+        << ", topic " << expected.size();
+  }
+  EXPECT_EQ(follower->terminate(std::chrono::seconds(30)), 0);
+  EXPECT_EQ(rebuilt->terminate(std::chrono::seconds(30)), 0);
 }
 
 }  // namespace
