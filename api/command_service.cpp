@@ -158,6 +158,12 @@ void CommandService::submit(const std::string& doctor_id, domain::Command comman
     done(std::move(r));
     return;
   }
+  if (options_.accepts && !options_.accepts(doctor_id)) {
+    CommandResult r = fail(unavailable_error("this process does not own the doctor's partition"));
+    metrics_.count(kind, outcome_of(r));
+    done(std::move(r));
+    return;
+  }
   WriterJob job;
   job.kind = kind;
   job.command = std::move(command);
@@ -181,6 +187,9 @@ docket::Result<domain::DoctorState, CommandError> CommandService::state_of(
   if (!is_doctor_id(doctor_id)) {
     return fail(rejected_error(
         domain::Error{domain::errc::doctor_not_found, "no doctor has that id", "doctor_id", {}}));
+  }
+  if (options_.accepts && !options_.accepts(doctor_id)) {
+    return fail(unavailable_error("this process does not own the doctor's partition"));
   }
   std::promise<R> promise;
   auto future = promise.get_future();
@@ -254,6 +263,35 @@ void CommandService::evict_locked() {
     metrics_.evictions.fetch_add(1, std::memory_order_relaxed);
   }
   metrics_.cached_doctors.store(writers_.size(), std::memory_order_relaxed);
+}
+
+std::size_t CommandService::forget(const std::function<bool(const std::string&)>& which) {
+  std::size_t busy = 0;
+  std::lock_guard lock(registry_mutex_);
+  for (auto it = lru_.begin(); it != lru_.end();) {
+    DoctorWriter* w = *it;
+    if (!which(w->doctor_id)) {
+      ++it;
+      continue;
+    }
+    bool idle = false;
+    {
+      std::lock_guard wlock(w->mutex);
+      // As in evict_locked: a worker finishing a turn keeps the object alive by itself.
+      idle = w->pending == 0;
+    }
+    if (!idle) {
+      ++busy;
+      ++it;
+      continue;
+    }
+    const std::string id = w->doctor_id;
+    it = lru_.erase(it);
+    writers_.erase(id);
+    metrics_.evictions.fetch_add(1, std::memory_order_relaxed);
+  }
+  metrics_.cached_doctors.store(writers_.size(), std::memory_order_relaxed);
+  return busy;
 }
 
 void CommandService::schedule(const std::shared_ptr<DoctorWriter>& writer) {

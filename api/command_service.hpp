@@ -61,6 +61,11 @@ struct CommandServiceOptions {
   bool answer_on_log_thread = false;
   // The clock: `now` of every decision. Required.
   std::function<domain::Instant()> clock;
+  // When set, only doctors it accepts are decided and read here; commands and reads for the
+  // others are answered `unavailable` at once. A writer sharing a partitioned log with other
+  // writers sets it to "the doctor's partition is owned by this process and caught up". Called
+  // on the submitting thread; must be quick and thread-safe.
+  std::function<bool(const std::string& doctor_id)> accepts;
 };
 
 class WriterPool;
@@ -102,6 +107,12 @@ class CommandService {
   // Stops accepting commands, waits for every command in flight to be answered, stops the workers.
   // Idempotent.
   void close();
+
+  // Drops the cached state of every doctor `which` selects that has no command waiting, so that
+  // its next command rehydrates from the log (another process may have written it meanwhile).
+  // Returns how many selected doctors still have commands in flight: they are answered as usual;
+  // call again once they are done. Thread-safe.
+  std::size_t forget(const std::function<bool(const std::string& doctor_id)>& which);
 
   const CommandMetrics& metrics() const { return metrics_; }
   DeadlineIndex& deadlines() { return deadlines_; }

@@ -105,6 +105,9 @@ docket::Status<Problem> check_doctor_id(std::string_view doctor_id) {
 }
 
 Reply run_command(const HandlerContext& context, const Call& call, CommandCall cc) {
+  if (context.router != nullptr) {
+    if (auto elsewhere = context.router->route(cc.doctor_id, call)) return std::move(*elsewhere);
+  }
   CommandOptions options;
   if (const auto if_match = call.http.get_header_value("If-Match"); !if_match.empty()) {
     options.expected_version = parse_if_match(if_match);

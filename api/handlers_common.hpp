@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "api/command_router.hpp"
 #include "api/command_service.hpp"
 #include "api/downstream.hpp"
 #include "api/idempotency_store.hpp"
@@ -34,6 +35,9 @@ struct HandlerContext {
   IdempotencyStore* idempotency = nullptr;  // null: Idempotency-Key headers are ignored
   // How long a duplicate of a keyed request still in flight waits for the first one's reply.
   std::chrono::milliseconds idempotency_wait{5000};
+  // Set when other writer processes share the log: commands for doctors this process does not
+  // own go to their owner (api/forwarding.hpp). Null: every command is decided here.
+  CommandRouter* router = nullptr;
   // The consumers' stores (notifications, analytics); null: their endpoints answer 503.
   DownstreamQueries* downstream = nullptr;
   // The read side (api/handlers_queries.hpp). Null: read-model queries answer 503 unavailable.

@@ -139,6 +139,9 @@ Reply get_doctor(const HandlerContext& ctx, const Call& call) {
   if (!is_doctor_id(id)) {
     return Reply::problem(make_problem(domain::errc::doctor_not_found, "No such doctor."));
   }
+  if (ctx.router != nullptr) {
+    if (auto elsewhere = ctx.router->route(id, call)) return std::move(*elsewhere);
+  }
   auto state = ctx.service->state_of(id);
   if (!state) {
     return Reply::problem(make_problem(api_errc::unavailable, "The event log is unavailable."));

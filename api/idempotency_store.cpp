@@ -270,6 +270,20 @@ docket::Status<SideStoreError> IdempotencyStore::recover() {
   return checkpoint();
 }
 
+docket::Status<SideStoreError> IdempotencyStore::adopt(const eventstore::Commit& commit) {
+  if (commit.events.empty()) return unit;
+  const std::string& token = commit.events.front().causation_id;
+  if (token.rfind(kTokenPrefix, 0) != 0) return unit;
+  auto stored = store_.get(key_of(token));
+  if (!stored) return fail(stored.error());
+  if (*stored) return unit;
+  const auto t = domain::parse_rfc3339(commit.events.front().time);
+  StoredReply reply;
+  reply.position = commit.position.to_token();
+  return store_.put(key_of(token), encode_record("applied", kUnknownHash,
+                                                 t ? t->time_since_epoch().count() : 0, reply));
+}
+
 SideResult<std::size_t> IdempotencyStore::purge(domain::Instant now) {
   std::vector<std::string> old;
   auto scanned = store_.scan(kPrefix, [&](std::string_view key, std::string_view value) {

@@ -83,6 +83,12 @@ class IdempotencyStore {
   docket::Status<SideStoreError> recover();
   // Records how far recover() must read the log next time; syncs the side store.
   docket::Status<SideStoreError> checkpoint();
+  // For a writer taking over doctors another process wrote: when `commit` was made for an
+  // Idempotency-Key this store does not know, records the key as applied at the commit's
+  // position, so that a retry arriving here is told it was applied instead of running again.
+  // Keys it already knows are left alone. Errors when the side store fails.
+  docket::Status<SideStoreError> adopt(const eventstore::Commit& commit);
+
   // Deletes records older than the ttl; returns how many.
   SideResult<std::size_t> purge(domain::Instant now);
 

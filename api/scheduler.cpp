@@ -66,6 +66,10 @@ std::size_t Scheduler::run_due() {
         if (r->second > real_now) continue;
         retry_at_.erase(r);
       }
+      if (options_.owns && !options_.owns(doctor)) {
+        retry_at_[doctor] = real_now + options_.retry_after;
+        continue;
+      }
       in_flight_.insert(doctor);
       fire.push_back(std::move(doctor));
     }

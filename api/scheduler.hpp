@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,9 @@ struct SchedulerOptions {
   // `purge_every`.
   IdempotencyStore* idempotency = nullptr;
   std::chrono::milliseconds purge_every{std::chrono::hours(1)};
+  // When set, due doctors it refuses are skipped (and looked at again after `retry_after`): a
+  // writer sharing a partitioned log fires deadlines only for the partitions it owns.
+  std::function<bool(const std::string& doctor_id)> owns;
 };
 
 // Thread-safe. Must be stopped (or destroyed) before the service it drives.

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <exception>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "app/audit_commands.hpp"
 #include "app/consume_commands.hpp"
@@ -88,6 +90,24 @@ int main(int argc, char** argv) {
       ->envname("DOCKET_SECRET_FILE");
   serve->add_option("--threads", serve_options.threads, "HTTP connection threads")
       ->envname("DOCKET_THREADS")
+      ->capture_default_str();
+  serve
+      ->add_option("--role", serve_options.role,
+                   "all (everything here), command (one writer of a group; Kafka log only) "
+                   "or project (projectors and queries only)")
+      ->envname("DOCKET_ROLE")
+      ->capture_default_str();
+  serve
+      ->add_option("--advertise", serve_options.advertise,
+                   "Address other writers forward commands to (default http://HOST:PORT)")
+      ->envname("DOCKET_ADVERTISE");
+  serve->add_option("--writer-group", serve_options.writer_group, "Consumer group of the writers")
+      ->envname("DOCKET_WRITER_GROUP")
+      ->capture_default_str();
+  serve
+      ->add_option("--group-session-timeout-ms", serve_options.group_session_timeout_ms,
+                   "A writer silent this long loses its partitions")
+      ->envname("DOCKET_GROUP_SESSION_TIMEOUT_MS")
       ->capture_default_str();
   serve
       ->add_flag("--demo", serve_options.demo,
@@ -187,6 +207,20 @@ int main(int argc, char** argv) {
   rebuild->add_option("--log", rebuild_options.log, "embedded, or kafka://host:port,...")
       ->envname("DOCKET_LOG")
       ->capture_default_str();
+  // `docket project ...` is `docket serve --role project ...` with the same flags: the projectors
+  // and the query API without the command side. Listed for --help; rewritten before parsing.
+  app.add_subcommand("project", "Run the projectors and the query API only (serve --role project)");
+  std::vector<char*> args(argv, argv + argc);
+  static char serve_word[] = "serve";
+  static char role_flag[] = "--role";
+  static char project_word[] = "project";
+  if (args.size() > 1 && std::string_view(args[1]) == "project") {
+    args[1] = serve_word;
+    args.insert(args.begin() + 2, {role_flag, project_word});
+    argc = static_cast<int>(args.size());
+    args.push_back(nullptr);
+    argv = args.data();
+  }
   CLI11_PARSE(app, argc, argv);
   try {
     if (*demo) return docket::app::run_demo(std::cout);

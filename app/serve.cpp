@@ -16,6 +16,7 @@
 #include "app/consumers_runtime.hpp"
 #include "app/log_spec.hpp"
 #include "app/read_side.hpp"
+#include "app/roles.hpp"
 #include "app/seed.hpp"
 #include "app/token.hpp"
 
@@ -81,7 +82,28 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
     logger->error("serve refused: {}", log_spec.error);
     return 2;
   }
-  auto consumers_config = resolve_consumers(options.consumers);
+  const auto role = parse_serve_role(options.role);
+  if (!role) {
+    logger->error("serve refused: --role must be all, command or project");
+    return 2;
+  }
+  std::unique_ptr<CommandWriterRole> writer_role;
+  if (*role == ServeRole::command) {
+    auto made = CommandWriterRole::make(
+        log_spec.spec, {options.advertise, options.writer_group,
+                        std::chrono::milliseconds(options.group_session_timeout_ms)});
+    if (!made) {
+      logger->error("serve refused: {}", made.error());
+      return 2;
+    }
+    writer_role = std::move(made).value();
+  }
+  std::unique_ptr<QueriesOnlyRole> queries_role;
+  if (*role == ServeRole::project) queries_role = std::make_unique<QueriesOnlyRole>();
+  ConsumersOptions consumer_options = options.consumers;
+  // The separate roles leave the consumers to `docket consume` processes.
+  if (*role != ServeRole::all) consumer_options.consumers = "none";
+  auto consumers_config = resolve_consumers(consumer_options);
   if (!consumers_config.error.empty()) {
     logger->error("serve refused: {}", consumers_config.error);
     return 2;
@@ -116,6 +138,8 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   service_options.clock = [] {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   };
+  if (writer_role) writer_role->configure(service_options);
+  if (queries_role) queries_role->configure(service_options);
   api::CommandService service(*log.value(), side.value().get(), service_options);
   if (auto r = service.recover(); !r) {
     logger->error("serve failed: recovery: {}", r.error().detail);
@@ -128,6 +152,8 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   }
   api::SchedulerOptions scheduler_options;
   scheduler_options.idempotency = &idempotency;
+  if (writer_role) writer_role->configure(scheduler_options);
+  if (queries_role) queries_role->configure(scheduler_options);
   api::Scheduler scheduler(service, scheduler_options);
   scheduler.start();
 
@@ -142,7 +168,11 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   ReadSideOptions read_options;
   read_options.ready_max_lag = options.ready_max_lag;
   read_options.max_streams = options.max_streams;
-  auto read_side = ReadSide::open(*log.value(), options.data / "projections", read_options);
+  // A command writer keeps no read models: queries go to `docket project` processes.
+  auto read_side =
+      *role == ServeRole::command
+          ? docket::Result<std::unique_ptr<ReadSide>, std::string>(std::unique_ptr<ReadSide>())
+          : ReadSide::open(*log.value(), options.data / "projections", read_options);
   if (!read_side) {
     logger->error("serve failed: {}", read_side.error());
     downstream.value()->stop();
@@ -157,6 +187,8 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   context.service = &service;
   context.log = log.value().get();
   context.idempotency = &idempotency;
+  if (writer_role) writer_role->configure(context);
+  if (queries_role) queries_role->configure(context);
   api::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
@@ -165,11 +197,11 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   server_options.logger = logger;
   // One line per request at info would dominate the log under load; it stays available at debug.
   server_options.access_log_level = spdlog::level::debug;
-  read_side.value()->attach(context, server_options);
+  if (*read_side) read_side.value()->attach(context, server_options);
   api::Server server(api::build_routes(context, registry), registry, server_options);
   if (auto started = server.start(); !started) {
     logger->error("serve failed: {}", started.error());
-    read_side.value()->stop();
+    if (*read_side) read_side.value()->stop();
     downstream.value()->stop();
     scheduler.stop();
     service.close();
@@ -177,6 +209,17 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   }
   logger->info("serve started host={} port={} data={} threads={}", options.host, server.port(),
                options.data.string(), options.threads);
+  if (writer_role) {
+    const std::string failed = writer_role->start(options.host, server.port(), *log.value(),
+                                                  service, idempotency, scheduler);
+    if (!failed.empty()) {
+      logger->error("serve failed: writer group: {}", failed);
+      server.stop(std::chrono::seconds(1));
+      scheduler.stop();
+      service.close();
+      return 1;
+    }
+  }
   out << "docket listening on http://" << options.host << ":" << server.port() << std::endl;
 
   if (options.demo) {
@@ -191,7 +234,9 @@ int run_serve(const ServeOptions& options, std::ostream& out) {
   sigwait(&stop_signals, &signal);
   logger->info("serve stopping signal={}", signal);
   const bool drained = server.stop(std::chrono::seconds(10));
-  read_side.value()->stop();
+  // Hands the partitions over (the other writers take them at once) before the service stops.
+  if (writer_role) writer_role->stop();
+  if (*read_side) read_side.value()->stop();
   scheduler.stop();
   downstream.value()->stop();
   service.close();

@@ -25,6 +25,12 @@ struct ServeOptions {
   std::size_t threads = 64;      // HTTP connection threads
   std::size_t workers = 2;       // command service threads
   bool demo = false;             // seed the demo clinic once and print tokens and curl examples
+  // "all" (everything in one process), "command" (one command writer of a writer group on a
+  // Kafka log) or "project" (projectors and queries only): app/roles.hpp.
+  std::string role = "all";
+  std::string advertise;                        // role command: address other writers forward to
+  std::string writer_group = "docket.writers";  // role command: the writers' consumer group
+  int group_session_timeout_ms = 10'000;        // role command: heartbeat loss before takeover
   // The downstream consumers run in this process (app/consumers_runtime.hpp); `consumers.consumers
   // = "none"` leaves them to `docket consume` processes.
   ConsumersOptions consumers;

@@ -70,6 +70,18 @@ class KafkaLog final : public EventLog {
     return unit;
   }
 
+  // catch_up_writer(): the partition read to its end, the writer ready there.
+  Status<Error> take_over(std::int32_t partition) {
+    if (partition < 0 || partition >= config_.partitions) {
+      return fail(Error{errc::invalid_argument, "no such partition", 0});
+    }
+    if (auto caught_up = catch_up_to_end(partition); !caught_up.ok()) return caught_up;
+    auto& slot = parts_->slot(partition);
+    const std::lock_guard lock(slot.mu);
+    slot.writer_ready = true;
+    return unit;
+  }
+
   void append_async(AppendRequest request, AppendCallback done) override;
   Result<std::vector<RecordedEvent>> read_stream(std::string_view stream,
                                                  std::uint64_t from_version) override;
@@ -527,6 +539,12 @@ void KafkaLog::close() {
 }
 
 }  // namespace
+
+Status<Error> catch_up_writer(EventLog& log, std::int32_t partition) {
+  auto* kafka = dynamic_cast<KafkaLog*>(&log);
+  if (kafka == nullptr) return fail(Error{errc::invalid_argument, "not a Kafka log", 0});
+  return kafka->take_over(partition);
+}
 
 Result<std::unique_ptr<EventLog>> open_kafka_log(const KafkaConfig& config) {
   if (config.partitions <= 0 || config.topic.empty()) {

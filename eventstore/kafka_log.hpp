@@ -29,4 +29,11 @@ namespace docket::eventstore {
 // another partition count; unavailable when the cluster does not answer within read_timeout.
 Result<std::unique_ptr<EventLog>> open_kafka_log(const KafkaConfig& config);
 
+// For a writer taking `partition` over from another process: reads the partition to its end now,
+// so that the next append there is checked against every commit stored so far, the previous
+// owner's included, before the writer starts deciding. invalid_argument when `log` was not opened
+// by open_kafka_log or the partition does not exist; unavailable when it cannot be read within
+// read_timeout. Thread-safe.
+Status<Error> catch_up_writer(EventLog& log, std::int32_t partition);
+
 }  // namespace docket::eventstore

@@ -8,6 +8,8 @@
 
 local token = os.getenv("DOCKET_TOKEN") or error("DOCKET_TOKEN is not set")
 local doctors = tonumber(os.getenv("DOCKET_DOCTORS") or "32")
+-- Added to every slot number, so that several wrk runs at once book distinct slots.
+local slot_offset = tonumber(os.getenv("DOCKET_SLOT_OFFSET") or "0")
 -- First slot: the start of the day after tomorrow, as seconds since the epoch (UTC midnight).
 local base = (math.floor(os.time() / 86400) + 2) * 86400
 
@@ -30,12 +32,12 @@ end
 function request()
   local doctor = counter % doctors
   -- 200,000 slots (about 694 days of 5-minute slots) per thread and doctor.
-  local slot = thread_id * 200000 + math.floor(counter / doctors)
+  local slot = slot_offset + thread_id * 200000 + math.floor(counter / doctors)
   counter = counter + 1
   local start = os.date("!%Y-%m-%dT%H:%M:%SZ", base + slot * 300)
   local body = string.format(
-    '{"doctor_id":"bench-%d","start":"%s","consultation_type":"in_person","patient_id":"p-%d-%d"}',
-    doctor, start, thread_id, counter)
+    '{"doctor_id":"bench-%d","start":"%s","consultation_type":"in_person","patient_id":"p-%d-%d-%d"}',
+    doctor, start, slot_offset, thread_id, counter)
   return wrk.format(nil, "/v1/appointments", nil, body)
 end
 
