@@ -21,10 +21,12 @@ namespace docket::distributed_test {
 class DocketProcess {
  public:
   // Runs DOCKET_BINARY with `args` (without argv[0]) and `env` ("NAME=value") added to this
-  // process's environment. Waits at most `limit` for "listening on http://HOST:PORT"; throws when
-  // it does not come.
+  // process's environment. Waits at most `limit` for a line of its standard output holding
+  // `marker`; throws when it does not come. With the default marker the line ends in the HTTP
+  // address, and port() is its port; otherwise port() is 0.
   DocketProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                std::chrono::seconds limit = std::chrono::seconds(60)) {
+                std::chrono::seconds limit = std::chrono::seconds(60),
+                const std::string& marker = "listening on http://") {
     std::vector<std::string> owned_env = env;
     for (char** e = environ; *e != nullptr; ++e)
       owned_env.emplace_back(*e);
@@ -52,7 +54,6 @@ class DocketProcess {
     ::close(fds[1]);
     out_ = fds[0];
     if (pid_ < 0) throw std::runtime_error("fork");
-    const std::string marker = "listening on http://";
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd p{out_, POLLIN, 0};
@@ -65,12 +66,13 @@ class DocketProcess {
       if (at == std::string::npos) continue;
       const auto end = seen_.find('\n', at);
       if (end == std::string::npos) continue;
+      if (marker != "listening on http://") return;
       const std::string address = seen_.substr(at + marker.size(), end - at - marker.size());
       port_ = std::stoi(address.substr(address.rfind(':') + 1));
       return;
     }
     kill_hard();
-    throw std::runtime_error("docket did not report its port: " + seen_);
+    throw std::runtime_error("docket did not print \"" + marker + "\": " + seen_);
   }
   ~DocketProcess() {
     kill_hard();

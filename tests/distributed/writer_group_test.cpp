@@ -1,10 +1,12 @@
-// Two command writers (`docket serve --role command`) and a projector (`--role project`) on one
+// Two command writers (`docket serve --role command`), a projector (`--role project`) and a
+// notification consumer (`docket consume notifications`, posting to a webhook receiver here) on one
 // mock Kafka cluster of three brokers (docket_mock_kafka, a process of its own): bookings go
 // through both writers, which forward commands for partitions they do not own; one writer is
 // killed with SIGKILL and the other takes its partitions over; a restarted writer takes its share
 // back. Checked against the topic itself: no acknowledged booking is lost, no slot holds two live
 // appointments, a keyed booking is not applied twice; and the projector that followed everything
-// and one started afresh (a rebuild from the topic) show exactly the topic's bookings.
+// and one started afresh (a rebuild from the topic) show exactly the topic's bookings; the
+// notification consumer told of every acknowledged booking and of no booking the topic lacks.
 
 #include <gtest/gtest.h>
 
@@ -98,6 +100,57 @@ std::unique_ptr<DocketProcess> writer(const std::string& log, const std::filesys
       std::vector<std::string>{std::string("DOCKET_JWT_SECRET=") + kSecret});
 }
 
+// A webhook receiver on loopback: the appointment ids of the `appointment.booked` messages it was
+// sent, and every message id it saw.
+class WebhookReceiver {
+ public:
+  WebhookReceiver() {
+    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      const auto message = json::parse(req.body, nullptr, false);
+      const std::lock_guard lock(mutex_);
+      if (message.is_object() && message.value("type", "") == "appointment.booked") {
+        booked_.insert(message["data"].value("appointment_id", ""));
+        ++booked_messages_[message.value("id", "")];
+      }
+      res.status = 200;
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~WebhookReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+  std::set<std::string> booked() {
+    const std::lock_guard lock(mutex_);
+    return booked_;
+  }
+  // Distinct `appointment.booked` message ids received.
+  std::size_t booked_messages() {
+    const std::lock_guard lock(mutex_);
+    return booked_messages_.size();
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::set<std::string> booked_;
+  std::map<std::string, int> booked_messages_;
+};
+
+std::unique_ptr<DocketProcess> notifier(const std::string& log, const std::filesystem::path& data,
+                                        int hook_port) {
+  return std::make_unique<DocketProcess>(
+      std::vector<std::string>{"consume", "notifications", "--log", log, "--data", data.string(),
+                               "--webhook-urls",
+                               "http://127.0.0.1:" + std::to_string(hook_port) + "/hook"},
+      std::vector<std::string>{"DOCKET_WEBHOOK_SECRET=distributed-test-webhook-secret"},
+      std::chrono::seconds(60), "notifications consuming");
+}
+
 struct Acknowledged {
   std::mutex mutex;
   std::map<std::string, std::pair<int, std::string>> bookings;  // id -> (doctor, start)
@@ -171,6 +224,10 @@ TEST(WriterGroup, WritersShareTheLogAndTakeOverFromAKilledOne) {
   auto b = writer(log, b_dir.path());
   // Follows the log from the start, through the takeover.
   auto follower = projector(log, p_dir.path());
+  WebhookReceiver hooks;
+  ASSERT_GT(hooks.port(), 0);
+  eventstore::testing::TempDir n_dir;
+  auto notifications = notifier(log, n_dir.path(), hooks.port());
   const std::string admin = token("root", api::Role::admin);
 
   // Doctors registered through both writers; the first calls wait for the group to settle.
@@ -304,6 +361,25 @@ TEST(WriterGroup, WritersShareTheLogAndTakeOverFromAKilledOne) {
   }
   EXPECT_EQ(follower->terminate(std::chrono::seconds(30)), 0);
   EXPECT_EQ(rebuilt->terminate(std::chrono::seconds(30)), 0);
+
+  // Notifications: one `appointment.booked` message per booking in the topic (so none for a void
+  // commit), every acknowledged booking among them.
+  std::set<std::string> in_topic;
+  for (const auto& [d, state] : states) {
+    for (const auto& [id, appointment] : state.appointments())
+      in_topic.insert(id);
+  }
+  std::set<std::string> told;
+  EXPECT_TRUE(eventually(std::chrono::seconds(60),
+                         [&] {
+                           told = hooks.booked();
+                           return told == in_topic;
+                         }))
+      << "told of " << told.size() << " bookings, the topic has " << in_topic.size();
+  for (const auto& [id, where] : acked.bookings)
+    EXPECT_TRUE(told.contains(id)) << "no notification of acknowledged booking " << id;
+  EXPECT_EQ(hooks.booked_messages(), in_topic.size());
+  EXPECT_EQ(notifications->terminate(std::chrono::seconds(30)), 0);
 }
 
 }  // namespace
