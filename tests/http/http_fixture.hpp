@@ -71,6 +71,34 @@ struct Response {
   }
 };
 
+// One request to 127.0.0.1:`port` with an optional bearer token, answered as a Response; a
+// transport failure is a test failure (and status 0).
+inline Response send_request(int port, const std::string& method, const std::string& path,
+                             const std::string& bearer, const std::string& body,
+                             httplib::Headers headers,
+                             const std::string& content_type = "application/json") {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  if (!bearer.empty()) headers.emplace("Authorization", "Bearer " + bearer);
+  auto r = [&] {
+    if (method == "GET") return client.Get(path, headers);
+    if (method == "POST") return client.Post(path, headers, body, content_type);
+    if (method == "PUT") return client.Put(path, headers, body, content_type);
+    if (method == "PATCH") return client.Patch(path, headers, body, content_type);
+    return client.Delete(path, headers);
+  }();
+  Response out;
+  if (!r) {
+    ADD_FAILURE() << method << " " << path << ": " << httplib::to_string(r.error());
+    return out;
+  }
+  out.status = r->status;
+  out.headers = r->headers;
+  out.raw = r->body;
+  out.body = nlohmann::json::parse(r->body, nullptr, false);
+  return out;
+}
+
 // Builds the downstream queries over the service's log and directory (tests/http/downstream_test).
 using DownstreamFactory = std::function<std::unique_ptr<api::DownstreamQueries>(
     eventstore::EventLog&, const std::filesystem::path&)>;
@@ -144,26 +172,7 @@ class Service {
   Response send(const std::string& method, const std::string& path, const std::string& bearer,
                 const std::string& body = "", httplib::Headers headers = {},
                 const std::string& content_type = "application/json") const {
-    httplib::Client client("127.0.0.1", port());
-    client.set_read_timeout(10, 0);
-    if (!bearer.empty()) headers.emplace("Authorization", "Bearer " + bearer);
-    auto r = [&] {
-      if (method == "GET") return client.Get(path, headers);
-      if (method == "POST") return client.Post(path, headers, body, content_type);
-      if (method == "PUT") return client.Put(path, headers, body, content_type);
-      if (method == "PATCH") return client.Patch(path, headers, body, content_type);
-      return client.Delete(path, headers);
-    }();
-    Response out;
-    if (!r) {
-      ADD_FAILURE() << method << " " << path << ": " << httplib::to_string(r.error());
-      return out;
-    }
-    out.status = r->status;
-    out.headers = r->headers;
-    out.raw = r->body;
-    out.body = nlohmann::json::parse(r->body, nullptr, false);
-    return out;
+    return send_request(port(), method, path, bearer, body, std::move(headers), content_type);
   }
   Response post(const std::string& path, const std::string& bearer, const nlohmann::json& body,
                 httplib::Headers headers = {}) const {

@@ -122,26 +122,7 @@ class QueryService {
 
   Response send(const std::string& method, const std::string& path, const std::string& bearer,
                 const std::string& body = "", httplib::Headers headers = {}) const {
-    httplib::Client client("127.0.0.1", port());
-    client.set_read_timeout(10, 0);
-    if (!bearer.empty()) headers.emplace("Authorization", "Bearer " + bearer);
-    auto r = [&] {
-      if (method == "GET") return client.Get(path, headers);
-      if (method == "POST") return client.Post(path, headers, body, "application/json");
-      if (method == "PUT") return client.Put(path, headers, body, "application/json");
-      if (method == "PATCH") return client.Patch(path, headers, body, "application/json");
-      return client.Delete(path, headers);
-    }();
-    Response out;
-    if (!r) {
-      ADD_FAILURE() << method << " " << path << ": " << httplib::to_string(r.error());
-      return out;
-    }
-    out.status = r->status;
-    out.headers = r->headers;
-    out.raw = r->body;
-    out.body = nlohmann::json::parse(r->body, nullptr, false);
-    return out;
+    return send_request(port(), method, path, bearer, body, std::move(headers));
   }
   Response get(const std::string& path, const std::string& bearer,
                httplib::Headers headers = {}) const {
