@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
   nlohmann-json3-dev libhowardhinnant-date-dev librocksdb-dev librdkafka-dev
   libcpp-httplib-dev libspdlog-dev libcli11-dev libjwt-dev libssl-dev libcurl4-openssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgoogle-perftools-dev libgtest-dev libgmock-dev libbenchmark-dev
   kcat wrk curl clang-format
 )
 
