@@ -11,6 +11,8 @@
 #include <httplib.h>
 #include <stdlib.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -99,37 +101,95 @@ inline Response send_request(int port, const std::string& method, const std::str
   return out;
 }
 
-// Builds the downstream queries over the service's log and directory (tests/http/downstream_test).
-using DownstreamFactory = std::function<std::unique_ptr<api::DownstreamQueries>(
-    eventstore::EventLog&, const std::filesystem::path&)>;
-
-class Service {
+// What every test service runs on the command side: the embedded log and side store in `dir`, and
+// the command service (recovered) on a manual clock that starts at 2027-02-22T00:00:00Z.
+class CommandCore {
  public:
-  explicit Service(const std::filesystem::path& dir) : dir_(dir) { open(); }
-  Service(const std::filesystem::path& dir, DownstreamFactory downstream)
-      : dir_(dir), downstream_factory_(std::move(downstream)) {
-    open();
-  }
-  ~Service() { close(); }
-
-  void open() {
-    auto log = eventstore::open_embedded_log({.directory = dir_ / "log"});
+  void open(const std::filesystem::path& dir) {
+    auto log = eventstore::open_embedded_log({.directory = dir / "log"});
     if (!log) throw std::runtime_error("log: " + log.error().message);
     log_ = std::move(log).value();
-    auto side = api::SideStore::open(dir_ / "side");
+    auto side = api::SideStore::open(dir / "side");
     if (!side) throw std::runtime_error("side: " + side.error().message);
     side_ = std::move(side).value();
     api::CommandServiceOptions options;
     options.clock = [this] { return domain::Instant(std::chrono::seconds(seconds_.load())); };
     service_ = std::make_unique<api::CommandService>(*log_, side_.get(), options);
     if (!service_->recover()) throw std::runtime_error("recover failed");
-    idempotency_ = std::make_unique<api::IdempotencyStore>(*side_, *log_);
+  }
+  // Answers what is in flight and stops the service; the stores stay open.
+  void close_service() {
+    if (service_) service_->close();
+    service_.reset();
+  }
+  // close_service(), then the side store (synced) and the log.
+  void close() {
+    close_service();
+    if (side_) permit_unchecked(side_->sync());
+    side_.reset();
+    if (log_) log_->close();
+    log_.reset();
+  }
+
+  void set_clock(std::string_view rfc3339) {
+    seconds_.store(domain::parse_rfc3339(rfc3339)->time_since_epoch().count());
+  }
+  void advance(std::chrono::seconds d) { seconds_.fetch_add(d.count()); }
+  eventstore::EventLog& log() { return *log_; }
+  api::SideStore& side() { return *side_; }
+  api::CommandService& service() { return *service_; }
+
+ private:
+  std::atomic<std::int64_t> seconds_{
+      domain::parse_rfc3339("2027-02-22T00:00:00Z")->time_since_epoch().count()};
+  std::unique_ptr<eventstore::EventLog> log_;
+  std::unique_ptr<api::SideStore> side_;
+  std::unique_ptr<api::CommandService> service_;
+};
+
+// Requests to a test service on 127.0.0.1, for the fixtures to inherit.
+class Client {
+ public:
+  virtual ~Client() = default;
+  virtual int port() const = 0;
+
+  Response send(const std::string& method, const std::string& path, const std::string& bearer,
+                const std::string& body = "", httplib::Headers headers = {},
+                const std::string& content_type = "application/json") const {
+    return send_request(port(), method, path, bearer, body, std::move(headers), content_type);
+  }
+  Response get(const std::string& path, const std::string& bearer,
+               httplib::Headers headers = {}) const {
+    return send("GET", path, bearer, "", std::move(headers));
+  }
+  Response post(const std::string& path, const std::string& bearer, const nlohmann::json& body,
+                httplib::Headers headers = {}) const {
+    return send("POST", path, bearer, body.dump(), std::move(headers));
+  }
+};
+
+// Builds the downstream queries over the service's log and directory (tests/http/downstream_test).
+using DownstreamFactory = std::function<std::unique_ptr<api::DownstreamQueries>(
+    eventstore::EventLog&, const std::filesystem::path&)>;
+
+class Service : public Client {
+ public:
+  explicit Service(const std::filesystem::path& dir) : dir_(dir) { open(); }
+  Service(const std::filesystem::path& dir, DownstreamFactory downstream)
+      : dir_(dir), downstream_factory_(std::move(downstream)) {
+    open();
+  }
+  ~Service() override { close(); }
+
+  void open() {
+    core_.open(dir_);
+    idempotency_ = std::make_unique<api::IdempotencyStore>(core_.side(), core_.log());
     if (!idempotency_->recover()) throw std::runtime_error("idempotency recover failed");
-    context_.service = service_.get();
-    context_.log = log_.get();
+    context_.service = &core_.service();
+    context_.log = &core_.log();
     context_.idempotency = idempotency_.get();
     if (downstream_factory_) {
-      downstream_ = downstream_factory_(*log_, dir_);
+      downstream_ = downstream_factory_(core_.log(), dir_);
       context_.downstream = downstream_.get();
     }
     registry_ = std::make_unique<api::metrics::Registry>();
@@ -145,16 +205,12 @@ class Service {
   void close() {
     if (server_) server_->stop(std::chrono::seconds(5));
     server_.reset();
-    if (service_) service_->close();
+    core_.close_service();
     if (idempotency_) permit_unchecked(idempotency_->checkpoint());
     idempotency_.reset();
-    service_.reset();
     downstream_.reset();
     registry_.reset();
-    if (side_) permit_unchecked(side_->sync());
-    side_.reset();
-    if (log_) log_->close();
-    log_.reset();
+    core_.close();
   }
 
   void restart() {
@@ -162,30 +218,14 @@ class Service {
     open();
   }
 
-  int port() const { return server_->port(); }
-  void set_clock(std::string_view rfc3339) {
-    seconds_.store(domain::parse_rfc3339(rfc3339)->time_since_epoch().count());
-  }
-  void advance(std::chrono::seconds d) { seconds_.fetch_add(d.count()); }
-  api::CommandService& service() { return *service_; }
-
-  Response send(const std::string& method, const std::string& path, const std::string& bearer,
-                const std::string& body = "", httplib::Headers headers = {},
-                const std::string& content_type = "application/json") const {
-    return send_request(port(), method, path, bearer, body, std::move(headers), content_type);
-  }
-  Response post(const std::string& path, const std::string& bearer, const nlohmann::json& body,
-                httplib::Headers headers = {}) const {
-    return send("POST", path, bearer, body.dump(), std::move(headers));
-  }
+  int port() const override { return server_->port(); }
+  void set_clock(std::string_view rfc3339) { core_.set_clock(rfc3339); }
+  void advance(std::chrono::seconds d) { core_.advance(d); }
+  api::CommandService& service() { return core_.service(); }
 
  private:
   std::filesystem::path dir_;
-  std::atomic<std::int64_t> seconds_{
-      domain::parse_rfc3339("2027-02-22T00:00:00Z")->time_since_epoch().count()};
-  std::unique_ptr<eventstore::EventLog> log_;
-  std::unique_ptr<api::SideStore> side_;
-  std::unique_ptr<api::CommandService> service_;
+  CommandCore core_;
   std::unique_ptr<api::IdempotencyStore> idempotency_;
   api::HandlerContext context_;
   DownstreamFactory downstream_factory_;

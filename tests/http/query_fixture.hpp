@@ -31,27 +31,18 @@ struct QueryServiceOptions {
   std::chrono::milliseconds heartbeat{15000};
 };
 
-class QueryService {
+class QueryService : public Client {
  public:
   explicit QueryService(const std::filesystem::path& dir, QueryServiceOptions options = {})
       : dir_(dir), options_(options) {
     open();
   }
-  ~QueryService() { close(); }
+  ~QueryService() override { close(); }
   QueryService(const QueryService&) = delete;
   QueryService& operator=(const QueryService&) = delete;
 
   void open() {
-    auto log = eventstore::open_embedded_log({.directory = dir_ / "log"});
-    if (!log) throw std::runtime_error("log: " + log.error().message);
-    log_ = std::move(log).value();
-    auto side = api::SideStore::open(dir_ / "side");
-    if (!side) throw std::runtime_error("side: " + side.error().message);
-    side_ = std::move(side).value();
-    api::CommandServiceOptions options;
-    options.clock = [this] { return domain::Instant(std::chrono::seconds(seconds_.load())); };
-    service_ = std::make_unique<api::CommandService>(*log_, side_.get(), options);
-    if (!service_->recover()) throw std::runtime_error("recover failed");
+    core_.open(dir_);
     auto store = projections::ProjectionStore::open(dir_ / "projections");
     if (!store.ok()) throw std::runtime_error("projections: " + store.error().message);
     store_ = std::move(store).value();
@@ -66,12 +57,12 @@ class QueryService {
       cache_->invalidate(commits);
       streams_->notify(commits, covered);
     };
-    projector_ = std::make_unique<projections::Projector>(*log_, *store_, projector_options);
+    projector_ = std::make_unique<projections::Projector>(core_.log(), *store_, projector_options);
     if (!projector_->start().ok()) throw std::runtime_error("projector did not start");
-    rebuilder_ = std::make_unique<api::ProjectionRebuilder>(*log_, *store_, *projector_,
+    rebuilder_ = std::make_unique<api::ProjectionRebuilder>(core_.log(), *store_, *projector_,
                                                             [this] { cache_->clear(); });
-    context_.service = service_.get();
-    context_.log = log_.get();
+    context_.service = &core_.service();
+    context_.log = &core_.log();
     context_.projections = store_.get();
     context_.projector = projector_.get();
     context_.streams = streams_.get();
@@ -100,38 +91,19 @@ class QueryService {
     streams_.reset();
     cache_.reset();
     store_.reset();
-    if (service_) service_->close();
-    service_.reset();
     registry_.reset();
-    if (side_) permit_unchecked(side_->sync());
-    side_.reset();
-    if (log_) log_->close();
-    log_.reset();
+    core_.close();
   }
 
-  int port() const { return server_->port(); }
-  void set_clock(std::string_view rfc3339) {
-    seconds_.store(domain::parse_rfc3339(rfc3339)->time_since_epoch().count());
-  }
+  int port() const override { return server_->port(); }
+  void set_clock(std::string_view rfc3339) { core_.set_clock(rfc3339); }
   api::Server& server() { return *server_; }
   api::AvailabilityStreams& streams() { return *streams_; }
   projections::Projector& projector() { return *projector_; }
-  eventstore::EventLog& log() { return *log_; }
+  eventstore::EventLog& log() { return core_.log(); }
   // Blocks until no online rebuild runs.
   void wait_for_rebuild() { rebuilder_->wait(); }
 
-  Response send(const std::string& method, const std::string& path, const std::string& bearer,
-                const std::string& body = "", httplib::Headers headers = {}) const {
-    return send_request(port(), method, path, bearer, body, std::move(headers));
-  }
-  Response get(const std::string& path, const std::string& bearer,
-               httplib::Headers headers = {}) const {
-    return send("GET", path, bearer, "", std::move(headers));
-  }
-  Response post(const std::string& path, const std::string& bearer, const nlohmann::json& body,
-                httplib::Headers headers = {}) const {
-    return send("POST", path, bearer, body.dump(), std::move(headers));
-  }
   // A GET that waits for the read models to cover `position` (a Docket-Position token).
   Response get_after(const std::string& path, const std::string& bearer,
                      const std::string& position) const {
@@ -141,11 +113,7 @@ class QueryService {
  private:
   std::filesystem::path dir_;
   QueryServiceOptions options_;
-  std::atomic<std::int64_t> seconds_{
-      domain::parse_rfc3339("2027-02-22T00:00:00Z")->time_since_epoch().count()};
-  std::unique_ptr<eventstore::EventLog> log_;
-  std::unique_ptr<api::SideStore> side_;
-  std::unique_ptr<api::CommandService> service_;
+  CommandCore core_;
   std::unique_ptr<projections::ProjectionStore> store_;
   std::unique_ptr<api::AvailabilityStreams> streams_;
   std::unique_ptr<api::AvailabilityCache> cache_;
