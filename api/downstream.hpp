@@ -78,6 +78,13 @@ struct DailyFacts {
 
 enum class FactGrouping { doctor, specialty };
 
+// How far one consumer of this process has come, for /metrics.
+struct ConsumerProgress {
+  std::string name;                  // "notifications", "analytics"
+  std::optional<std::uint64_t> lag;  // events not processed yet; nullopt when the head is unknown
+  bool failed = false;               // an error stopped it (the process log says which)
+};
+
 // Implementations must be thread-safe: handlers call them from many connection threads.
 class DownstreamQueries {
  public:
@@ -96,6 +103,8 @@ class DownstreamQueries {
   virtual DownstreamResult<std::vector<DailyFacts>> analytics_daily(domain::LocalDate from,
                                                                     domain::LocalDate to,
                                                                     FactGrouping by) = 0;
+  // The consumers running in this process, in a fixed order.
+  virtual std::vector<ConsumerProgress> progress() = 0;
 };
 
 }  // namespace docket::api

@@ -96,6 +96,35 @@ class CommandExporter {
   metrics::Gauge* cached_ = nullptr;
 };
 
+// Mirrors the progress of the consumers running in this process into Prometheus series at scrape
+// time. A lag that cannot be read right now keeps its last value; `failed` says whether it moves.
+class DownstreamExporter {
+ public:
+  DownstreamExporter(DownstreamQueries& downstream, metrics::Registry& registry)
+      : downstream_(downstream), registry_(registry) {}
+
+  void sync() {
+    const std::lock_guard lock(mutex_);
+    for (const ConsumerProgress& p : downstream_.progress()) {
+      const metrics::Labels labels{{"consumer", p.name}};
+      if (p.lag) {
+        registry_
+            .gauge("docket_consumer_lag_events",
+                   "Events (records per partition with Kafka) a consumer trails the log's head by",
+                   labels)
+            .set(static_cast<double>(*p.lag));
+      }
+      registry_.gauge("docket_consumer_failed", "1 when an error stopped the consumer", labels)
+          .set(p.failed ? 1 : 0);
+    }
+  }
+
+ private:
+  DownstreamQueries& downstream_;
+  metrics::Registry& registry_;
+  std::mutex mutex_;
+};
+
 }  // namespace
 
 RouteTable build_routes(const HandlerContext& context, metrics::Registry& registry) {
@@ -126,13 +155,18 @@ RouteTable build_routes(const HandlerContext& context, metrics::Registry& regist
   if (context.projector != nullptr) {
     projection_exporter = std::make_shared<ProjectionExporter>(*context.projector, registry);
   }
+  std::shared_ptr<DownstreamExporter> downstream_exporter;
+  if (context.downstream != nullptr) {
+    downstream_exporter = std::make_shared<DownstreamExporter>(*context.downstream, registry);
+  }
   table.add({Method::get,
              "/metrics",
              Auth::none,
              {},
              BodyRule::none,
-             [exporter, projection_exporter](const Call&) {
+             [exporter, projection_exporter, downstream_exporter](const Call&) {
                if (projection_exporter) projection_exporter->sync();
+               if (downstream_exporter) downstream_exporter->sync();
                return Reply::text(std::string(metrics::content_type), exporter->render());
              }});
   // The document describes the finished table, including this route: it is filled in once the

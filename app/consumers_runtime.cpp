@@ -167,6 +167,16 @@ std::optional<std::string> ConsumersRuntime::failure() const {
   return std::nullopt;
 }
 
+std::vector<api::ConsumerProgress> ConsumersRuntime::progress() {
+  std::vector<api::ConsumerProgress> out;
+  const auto add = [&out](std::string name, const consumers::ConsumerRunner& runner) {
+    out.push_back({std::move(name), runner.lag(), runner.failure().has_value()});
+  };
+  if (notifications_) add("notifications", *notifications_->runner);
+  if (analytics_) add("analytics", *analytics_->runner);
+  return out;
+}
+
 api::DownstreamResult<api::PageOf<api::NotificationView>> ConsumersRuntime::notifications(
     const std::optional<std::string>& patient_id, std::uint64_t offset, std::uint64_t limit) {
   if (!notifications_) return fail(not_running("notifications"));

@@ -68,6 +68,7 @@ class ConsumersRuntime final : public api::DownstreamQueries {
   api::DownstreamResult<bool> retry_dead_letter(std::uint64_t seq) override;
   api::DownstreamResult<std::vector<api::DailyFacts>> analytics_daily(
       domain::LocalDate from, domain::LocalDate to, api::FactGrouping by) override;
+  std::vector<api::ConsumerProgress> progress() override;
 
  private:
   struct Notifications;

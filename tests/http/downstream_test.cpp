@@ -220,6 +220,29 @@ TEST_F(Downstream, DailyAnalyticsCountTheBookingsPerDoctorAndSpecialty) {
   EXPECT_EQ(s_.send("GET", "/v1/analytics/daily?from=2027-02-22&to=2027-02-28", desk_).status, 403);
 }
 
+TEST_F(Downstream, MetricsShowHowFarEachConsumerTrailsTheLog) {
+  auto r = s_.send("GET", "/metrics", "");
+  ASSERT_EQ(r.status, 200);
+  for (const std::string consumer : {"notifications", "analytics"}) {
+    const std::string labels = "{consumer=\"" + consumer + "\"} ";
+    EXPECT_NE(r.raw.find("docket_consumer_lag_events" + labels + "0\n"), std::string::npos)
+        << r.raw;
+    EXPECT_NE(r.raw.find("docket_consumer_failed" + labels + "0\n"), std::string::npos);
+  }
+  // Stopped consumers fall behind by what is appended meanwhile.
+  runtime_->stop();
+  r = s_.post(
+      "/v1/appointments", alice_,
+      {{"doctor_id", "dr-a"}, {"start", "2027-02-26T09:00:00Z"}, {"consultation_type", "video"}});
+  ASSERT_EQ(r.status, 201) << r.raw;
+  r = s_.send("GET", "/metrics", "");
+  for (const std::string consumer : {"notifications", "analytics"}) {
+    EXPECT_NE(r.raw.find("docket_consumer_lag_events{consumer=\"" + consumer + "\"} 1\n"),
+              std::string::npos)
+        << r.raw;
+  }
+}
+
 TEST(DownstreamUnavailable, WithoutConsumersTheRoutesAnswer503) {
   TempDir dir;
   Service s(dir.path());
