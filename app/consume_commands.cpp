@@ -16,6 +16,32 @@ namespace docket::app {
 namespace {
 
 constexpr auto kCatchUpTimeout = std::chrono::minutes(10);
+constexpr auto kProgressEvery = std::chrono::minutes(1);
+
+// Follows the log until SIGTERM or SIGINT (blocked in `stop_signals`) and returns the exit status.
+// A consumer that an error stopped ends the process at once with status 1, so that a supervisor
+// restarts it instead of leaving a process up that consumes nothing; its lag is logged once a
+// minute.
+int follow_until_stopped(ConsumersRuntime& runtime, const sigset_t& stop_signals,
+                         std::ostream& err) {
+  auto next_progress = std::chrono::steady_clock::now() + kProgressEvery;
+  for (;;) {
+    const timespec tick{1, 0};
+    const bool stopped = ::sigtimedwait(&stop_signals, nullptr, &tick) >= 0;
+    if (auto why = runtime.failure()) {
+      err << "docket: " << *why << "\n";
+      return 1;
+    }
+    if (stopped) return 0;
+    if (std::chrono::steady_clock::now() >= next_progress) {
+      next_progress += kProgressEvery;
+      for (const api::ConsumerProgress& p : runtime.progress()) {
+        spdlog::get("docket")->info("consumer progress name={} lag={}", p.name,
+                                    p.lag ? std::to_string(*p.lag) : std::string("unknown"));
+      }
+    }
+  }
+}
 
 // The tools' logs go to stderr in serve's format, so that stdout carries only results (an
 // export's CSV stays clean).
@@ -98,12 +124,7 @@ int run_consume(const ConsumeOptions& options, std::ostream& out, std::ostream& 
     }
   } else {
     out << options.consumer << " consuming; SIGTERM or SIGINT stops" << std::endl;
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    if (auto why = (*runtime)->failure()) {
-      err << "docket: " << *why << "\n";
-      status = 1;
-    }
+    status = follow_until_stopped(**runtime, stop_signals, err);
   }
   (*runtime)->stop();
   runtime.value().reset();

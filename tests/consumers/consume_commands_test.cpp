@@ -69,6 +69,18 @@ void fill(const std::filesystem::path& data) {
          at("2027-01-03T08:06:00Z"));
 }
 
+// Runs `command` through the shell; its exit status and what it printed (stdout and stderr).
+std::pair<int, std::string> run_child(const std::string& command) {
+  FILE* child = ::popen((command + " 2>&1").c_str(), "r");
+  if (child == nullptr) return {-1, "popen failed"};
+  std::string printed;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, child) != nullptr)
+    printed += buffer;
+  const int status = ::pclose(child);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, printed};
+}
+
 // Booked events per doctor, counted straight from the log.
 std::map<std::string, std::int64_t> booked_in_log(const std::filesystem::path& data) {
   auto log = open_log(data / "log");
@@ -213,20 +225,35 @@ TEST(VerifyCommand, FailsNamingExactlyTheEventWhoseByteChangedAlsoAsAProcess) {
     EXPECT_EQ(run_verify(*log, out, err), 1);
     EXPECT_NE(err.str().find("broken: doctor-a version 3 "), std::string::npos) << err.str();
   }
-  const std::string command =
-      std::string(DOCKET_BINARY) + " verify --data '" + dir.path().string() + "' 2>&1";
-  FILE* child = ::popen(command.c_str(), "r");
-  ASSERT_NE(child, nullptr);
-  std::string printed;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, child) != nullptr)
-    printed += buffer;
-  const int status = ::pclose(child);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 1) << printed;
+  const auto [status, printed] =
+      run_child(std::string(DOCKET_BINARY) + " verify --data '" + dir.path().string() + "'");
+  EXPECT_EQ(status, 1) << printed;
   EXPECT_NE(printed.find("broken: doctor-a version 3 "), std::string::npos) << printed;
   // Auditing touched no consumer's store: nothing could have been sent.
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "consumers"));
+}
+
+TEST(ConsumeCommand, AFollowingConsumerThatAnErrorStopsExitsWithStatusOne) {
+  TempDir dir;
+  fill(dir.path());
+  {
+    // A booking whose data lacks every field: the notifications handler cannot decode it.
+    auto log = open_log(dir.path() / "log");
+    eventstore::AppendRequest request;
+    request.stream = "doctor-a";
+    request.expected_version = 3;
+    request.events.push_back({std::string(domain::AppointmentBooked::type), "", json::object()});
+    request.metadata.time = at("2027-01-04T08:00:00Z");
+    request.metadata.actor = {"system", "system"};
+    ASSERT_TRUE(log->append(std::move(request)).ok());
+  }
+  // Without --once the process follows the log until a signal; `timeout` (exit 124) bounds a
+  // process that would go on consuming nothing.
+  const auto [status, printed] =
+      run_child("timeout 60 " + std::string(DOCKET_BINARY) + " consume notifications --data '" +
+                dir.path().string() + "'");
+  EXPECT_EQ(status, 1) << printed;
+  EXPECT_NE(printed.find("does not decode"), std::string::npos) << printed;
 }
 
 }  // namespace
