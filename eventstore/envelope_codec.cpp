@@ -27,8 +27,10 @@ void append_string(std::string& out, std::string_view s) {
   }
 }
 
-void append_attribute(std::string& out, std::string_view key, std::string_view value) {
-  if (out.size() > 1) out.push_back(',');
+// Every attribute but the first (actorrole) follows another one.
+void append_attribute(std::string& out, std::string_view key, std::string_view value,
+                      bool first = false) {
+  if (!first) out.push_back(',');
   out.push_back('"');
   out.append(key);
   out.append("\":");
@@ -335,18 +337,23 @@ class FastParser {
 
 }  // namespace
 
-std::string envelope_text(const RecordedEvent& e, bool with_hash) {
-  // Keys in byte order, the order nlohmann::json's std::map gives them.
-  std::string out;
-  out.reserve(512);
+namespace {
+
+// Appends the envelope's text to `out` and returns the offset in `out` where the `hash` attribute
+// stands (with_hash) or would stand (without): right after `datacontenttype`, since keys come in
+// byte order, the order nlohmann::json's std::map gives them.
+std::size_t write_envelope(const RecordedEvent& e, bool with_hash, std::string& out) {
+  out.reserve(out.size() + 400 + e.type.size() + e.stream.size() + e.actor.sub.size() +
+              e.subject.size() + e.correlation_id.size() + e.causation_id.size());
   out.push_back('{');
-  append_attribute(out, "actorrole", e.actor.role);
+  append_attribute(out, "actorrole", e.actor.role, /*first=*/true);
   append_attribute(out, "actorsub", e.actor.sub);
   if (!e.causation_id.empty()) append_attribute(out, "causationid", e.causation_id);
   if (!e.correlation_id.empty()) append_attribute(out, "correlationid", e.correlation_id);
   out.append(",\"data\":");
   out += e.data.dump(-1, ' ', false, json::error_handler_t::replace);
   append_attribute(out, "datacontenttype", "application/json");
+  const std::size_t hash_at = out.size();
   if (with_hash) append_attribute(out, "hash", e.hash);
   append_attribute(out, "id", e.id);
   append_attribute(out, "prevhash", e.prevhash);
@@ -354,17 +361,41 @@ std::string envelope_text(const RecordedEvent& e, bool with_hash) {
   append_attribute(out, "specversion", "1.0");
   append_attribute(out, "stream", e.stream);
   out.append(",\"streamversion\":");
-  out += std::to_string(e.version);
+  char digits[20];
+  const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), e.version);
+  out.append(digits, end);
   if (!e.subject.empty()) append_attribute(out, "subject", e.subject);
   append_attribute(out, "time", e.time);
   append_attribute(out, "type", e.type);
   out.push_back('}');
+  return hash_at;
+}
+
+}  // namespace
+
+std::string envelope_text(const RecordedEvent& e, bool with_hash) {
+  std::string out;
+  write_envelope(e, with_hash, out);
   return out;
 }
 
 std::string seal_envelope(RecordedEvent& e) {
-  e.hash = compute_hash(e);
-  return envelope_text(e, true);
+  std::string text;
+  seal_envelope_into(e, text);
+  return text;
+}
+
+void seal_envelope_into(RecordedEvent& e, std::string& out) {
+  // One serialization: the canonical form is hashed, then the hash attribute goes in its place,
+  // which gives byte for byte envelope_text(e, true).
+  const std::size_t start = out.size();
+  const std::size_t hash_at = write_envelope(e, /*with_hash=*/false, out);
+  e.hash = sha256_hex(std::string_view(out).substr(start));
+  // Hex digits need no escaping.
+  std::string attribute = ",\"hash\":\"";
+  attribute.append(e.hash);
+  attribute.push_back('"');
+  out.insert(hash_at, attribute);
 }
 
 bool parse_envelope_into(std::string_view text, RecordedEvent& out) {
