@@ -1,6 +1,5 @@
 #include "eventstore/embedded_log.hpp"
 
-#include <date/date.h>
 #include <rocksdb/write_batch.h>
 
 #include <condition_variable>
@@ -10,20 +9,21 @@
 #include <unordered_map>
 
 #include "eventstore/append_validation.hpp"
+#include "eventstore/embedded_commit.hpp"
 #include "eventstore/embedded_keys.hpp"
 #include "eventstore/embedded_store.hpp"
-#include "eventstore/envelope_codec.hpp"
 
 namespace docket::eventstore {
 namespace {
 
+using embedded::StagedCommit;
 using embedded::StreamState;
-
-constexpr std::string_view kSource = "docket";
 
 struct Pending {
   AppendRequest request;
   EventLog::AppendCallback done;
+  // Built by the appending thread for a valid request (its events are moved into it).
+  std::optional<StagedCommit> staged;
 };
 
 struct Outcome {
@@ -47,16 +47,18 @@ class EmbeddedLog final : public EventLog {
   ~EmbeddedLog() override { close(); }
 
   void append_async(AppendRequest request, AppendCallback done) override {
+    Pending pending{std::move(request), std::move(done), std::nullopt};
+    stage_early(pending);
     {
       std::lock_guard lock(queue_mutex_);
       if (!stopping_) {
-        queue_.push_back(Pending{std::move(request), std::move(done)});
+        queue_.push_back(std::move(pending));
         queue_cv_.notify_one();
         return;
       }
     }
     // No backend thread is left to run it once the log is closed.
-    done(fail(closed_error()));
+    pending.done(fail(closed_error()));
   }
 
   Result<std::vector<RecordedEvent>> read_stream(std::string_view stream,
@@ -127,6 +129,23 @@ class EmbeddedLog final : public EventLog {
     return p.at(0);
   }
 
+  // The envelopes of a valid request, built and (when the stream is where the request expects it)
+  // chained on the appending thread, so that the writer thread does not serialize that work. An
+  // invalid request is left for the writer to reject in queue order.
+  void stage_early(Pending& p) const {
+    if (validate_append(p.request)) return;
+    p.staged = embedded::build_commit(p.request);
+    // The published state is the one the writer decides against unless an append to the same
+    // stream is queued ahead of this one; the writer then chains again (chained_on fails).
+    StreamState base = published_state(p.request.stream);
+    if (base.version == p.request.expected_version) embedded::chain_commit(*p.staged, base);
+  }
+
+  StreamState published_state(const std::string& stream) const {
+    if (auto stored = store_->stream(stream)) return std::move(*stored);
+    return StreamState{0, std::string(kGenesisHash)};
+  }
+
   void write_loop() {
     std::vector<Pending> group;
     while (true) {
@@ -154,9 +173,12 @@ class EmbeddedLog final : public EventLog {
     bool wrote_any = false;
 
     for (Pending& p : group) {
-      if (auto invalid = validate_append(p.request)) {
-        outcomes.push_back(Outcome{std::move(p.done), fail(std::move(*invalid))});
-        continue;
+      if (!p.staged) {
+        if (auto invalid = validate_append(p.request)) {
+          outcomes.push_back(Outcome{std::move(p.done), fail(std::move(*invalid))});
+          continue;
+        }
+        p.staged = embedded::build_commit(p.request);
       }
       StreamState state = current_state(changed, p.request.stream);
       if (p.request.expected_version != state.version) {
@@ -168,8 +190,8 @@ class EmbeddedLog final : public EventLog {
                                state.version})});
         continue;
       }
-      AppendResult result = stage(p.request, state, seq, batch);
-      seq += p.request.events.size();
+      AppendResult result = stage(*p.staged, state, seq, batch);
+      seq += result.events.size();
       changed[p.request.stream] = state;
       wrote_any = true;
       outcomes.push_back(Outcome{std::move(p.done), std::move(result)});
@@ -198,50 +220,38 @@ class EmbeddedLog final : public EventLog {
   StreamState current_state(const std::unordered_map<std::string, StreamState>& changed,
                             const std::string& stream) const {
     if (const auto it = changed.find(stream); it != changed.end()) return it->second;
-    if (auto stored = store_->stream(stream)) return std::move(*stored);
-    return StreamState{0, std::string(kGenesisHash)};
+    return published_state(stream);
   }
 
-  // Builds the commit's envelopes into `batch`; advances `state` to the stream's new tip.
-  static AppendResult stage(AppendRequest& request, StreamState& state, std::uint64_t first_seq,
+  // Puts the commit's keys into `batch` (chaining it first unless its appender chained it on
+  // `state`); advances `state` to the stream's new tip.
+  static AppendResult stage(StagedCommit& commit, StreamState& state, std::uint64_t first_seq,
                             rocksdb::WriteBatch& batch) {
-    const std::uint64_t n = request.events.size();
+    if (!embedded::chained_on(commit, state)) embedded::chain_commit(commit, state);
+    embedded::place_commit(commit, first_seq);
+    const std::uint64_t n = commit.events.size();
     const std::uint64_t last_seq = first_seq + n - 1;
-    const std::string time = date::format("%FT%TZ", request.metadata.time);
     AppendResult result;
     result.first_version = state.version + 1;
     result.last_version = state.version + n;
     result.position = Position({last_seq});
-    result.events.reserve(n);
+    std::string key;
+    std::string seq_value;
     for (std::uint64_t i = 0; i < n; ++i) {
-      NewEvent& in = request.events[i];
-      RecordedEvent e;
-      e.id = new_uuid();
-      e.source = kSource;
-      e.type = std::move(in.type);
-      e.subject = std::move(in.subject);
-      e.time = time;
-      e.data = std::move(in.data);
-      e.stream = request.stream;
-      e.version = state.version + 1 + i;
-      e.actor = request.metadata.actor;
-      e.correlation_id = request.metadata.correlation_id;
-      e.causation_id = request.metadata.causation_id;
-      e.prevhash = state.last_hash;
+      RecordedEvent& e = commit.events[i];
       e.position = result.position;
-      const std::string envelope = seal_envelope(e);
       const std::uint64_t seq = first_seq + i;
-      std::string seq_value;
+      seq_value.clear();
       embedded::put_be64(seq_value, seq);
-      batch.Put(embedded::event_key(seq),
-                embedded::encode_event_value(first_seq, last_seq, envelope));
-      batch.Put(embedded::index_key(request.stream, e.version), seq_value);
-      state.last_hash = e.hash;
-      result.events.push_back(std::move(e));
+      batch.Put(embedded::event_key(seq), commit.values[i]);
+      key = embedded::index_key(commit.stream, e.version);
+      batch.Put(key, seq_value);
     }
     state.version += n;
-    batch.Put(embedded::meta_key(request.stream),
+    state.last_hash = commit.events.back().hash;
+    batch.Put(embedded::meta_key(commit.stream),
               embedded::encode_meta(state.version, state.last_hash));
+    result.events = std::move(commit.events);
     return result;
   }
 
