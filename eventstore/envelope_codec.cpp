@@ -1,6 +1,7 @@
 #include "eventstore/envelope_codec.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -182,29 +183,41 @@ class FastParser {
     return false;
   }
 
-  // True when any of the 8 bytes of `w` is '"', '\\', a control character or not ASCII, i.e.
-  // anything the byte loop of view() must look at (bit tricks: a byte of `x` is zero exactly when
-  // (x - 0x01..) & ~x sets its high bit; a byte is below 0x20 likewise with 0x20..).
-  static bool needs_a_look(std::uint64_t w) {
+  // The high bit of each of the 8 bytes of `w` that is '"', '\\', a control character or not
+  // ASCII, i.e. anything the string scan must stop at (bit tricks: a byte of `x` is zero exactly
+  // when (x - 0x01..) & ~x sets its high bit; a byte is below 0x20 likewise with 0x20..). A
+  // subtraction borrows only out of a byte that is flagged rightly, so bytes above the lowest
+  // flagged one may be flagged wrongly, never the lowest one itself.
+  static std::uint64_t look_mask(std::uint64_t w) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
     const std::uint64_t quote = w ^ (kOnes * '"');
     const std::uint64_t backslash = w ^ (kOnes * '\\');
     const std::uint64_t found = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
                                 ((w - kOnes * 0x20) & ~w) | w;
-    return (found & kHighs) != 0;
+    return found & kHighs;
   }
 
   // A string without escapes, as a view of the text.
   bool view(std::string_view& out) {
     if (!eat('"')) return ok = false;
     const char* start = p_;
-    // Skips 8 plain bytes at a time; the byte loop below decides on the rest.
+    // Eight bytes at a time; on little-endian machines the lowest flagged byte of a word is the
+    // first one in the text, so the word tells where the string ends (or an escape starts).
     while (end_ - p_ >= 8) {
       std::uint64_t w = 0;
       std::memcpy(&w, p_, sizeof w);
-      if (needs_a_look(w)) break;
-      p_ += 8;
+      const std::uint64_t found = look_mask(w);
+      if (found == 0) {
+        p_ += 8;
+        continue;
+      }
+      if constexpr (std::endian::native != std::endian::little) break;
+      p_ += std::countr_zero(found) / 8;
+      if (*p_ != '"') return ok = false;  // escapes, control and non-ASCII bytes: nlohmann's
+      out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+      ++p_;
+      return true;
     }
     while (p_ != end_) {
       const auto u = static_cast<unsigned char>(*p_);
