@@ -86,7 +86,8 @@ class FastParser {
         seen |= 1u << bit;
         std::string_view s;
         if (!view(s)) return give_up();
-        if (std::string* target = attribute(e, bit)) target->assign(s);
+        // Constructing beats assign(), whose general path allows for aliasing.
+        if (std::string* target = attribute(e, bit)) *target = std::string(s);
       } else {
         json ignored;
         if (!value(ignored, 0)) return give_up();
