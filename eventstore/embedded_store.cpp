@@ -2,7 +2,6 @@
 
 #include <rocksdb/convenience.h>
 #include <rocksdb/options.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 
 #include <system_error>
@@ -55,10 +54,6 @@ Result<std::shared_ptr<Store>> Store::open(const std::filesystem::path& director
   options.keep_log_file_num = 4;
   options.max_background_jobs = 2;
   options.compression = log_compression();
-  // The memtable remembers, per key prefix ('e', 's', 'm'), where its last insert went and starts
-  // the next insert of that prefix there: events are appended in seq order and a group's index
-  // and metadata keys come sorted, so most inserts no longer search the skip list from its top.
-  options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
   if (env != nullptr) options.env = env;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status s = rocksdb::DB::Open(options, directory.string(), &raw);
