@@ -9,8 +9,8 @@
 //   's' be16(len) stream be64(version) -> be64(seq)
 //       Per-stream index. The length prefix keeps "a" from being a key prefix of "ab".
 //   'm' stream                         -> be64(version) <64 hex digits of the last event's hash>
-//       Stream metadata, rewritten by every commit to the stream, so that opening the log loads
-//       every stream's version and chain tip without decoding any event.
+//       Stream metadata, rewritten (once) by every group commit that advances the stream, so that
+//       opening the log loads every stream's version and chain tip without decoding any event.
 //
 // All keys of one commit (its events, their index entries, the stream's metadata) go into one
 // WriteBatch, so a commit is on disk entirely or not at all. The head (number of events) is the

@@ -1,8 +1,8 @@
 #include "eventstore/embedded_log.hpp"
 
-#include <date/date.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -10,20 +10,21 @@
 #include <unordered_map>
 
 #include "eventstore/append_validation.hpp"
+#include "eventstore/embedded_commit.hpp"
 #include "eventstore/embedded_keys.hpp"
 #include "eventstore/embedded_store.hpp"
-#include "eventstore/envelope_codec.hpp"
 
 namespace docket::eventstore {
 namespace {
 
+using embedded::StagedCommit;
 using embedded::StreamState;
-
-constexpr std::string_view kSource = "docket";
 
 struct Pending {
   AppendRequest request;
   EventLog::AppendCallback done;
+  // Built by the appending thread for a valid request (its events are moved into it).
+  std::optional<StagedCommit> staged;
 };
 
 struct Outcome {
@@ -47,16 +48,18 @@ class EmbeddedLog final : public EventLog {
   ~EmbeddedLog() override { close(); }
 
   void append_async(AppendRequest request, AppendCallback done) override {
+    Pending pending{std::move(request), std::move(done), std::nullopt};
+    stage_early(pending);
     {
       std::lock_guard lock(queue_mutex_);
       if (!stopping_) {
-        queue_.push_back(Pending{std::move(request), std::move(done)});
+        queue_.push_back(std::move(pending));
         queue_cv_.notify_one();
         return;
       }
     }
     // No backend thread is left to run it once the log is closed.
-    done(fail(closed_error()));
+    pending.done(fail(closed_error()));
   }
 
   Result<std::vector<RecordedEvent>> read_stream(std::string_view stream,
@@ -127,6 +130,23 @@ class EmbeddedLog final : public EventLog {
     return p.at(0);
   }
 
+  // The envelopes of a valid request, built and (when the stream is where the request expects it)
+  // chained on the appending thread, so that the writer thread does not serialize that work. An
+  // invalid request is left for the writer to reject in queue order.
+  void stage_early(Pending& p) const {
+    if (validate_append(p.request)) return;
+    p.staged = embedded::build_commit(p.request);
+    // The published state is the one the writer decides against unless an append to the same
+    // stream is queued ahead of this one; the writer then chains again (chained_on fails).
+    StreamState base = published_state(p.request.stream);
+    if (base.version == p.request.expected_version) embedded::chain_commit(*p.staged, base);
+  }
+
+  StreamState published_state(const std::string& stream) const {
+    if (auto stored = store_->stream(stream)) return std::move(*stored);
+    return StreamState{0, std::string(kGenesisHash)};
+  }
+
   void write_loop() {
     std::vector<Pending> group;
     while (true) {
@@ -148,15 +168,19 @@ class EmbeddedLog final : public EventLog {
   void commit_group(std::vector<Pending>& group) {
     rocksdb::WriteBatch batch;
     std::unordered_map<std::string, StreamState> changed;  // streams this group advances
+    std::vector<std::string> index_keys;                   // with their seq appended
     std::vector<Outcome> outcomes;
     outcomes.reserve(group.size());
     std::uint64_t seq = next_seq_;
     bool wrote_any = false;
 
     for (Pending& p : group) {
-      if (auto invalid = validate_append(p.request)) {
-        outcomes.push_back(Outcome{std::move(p.done), fail(std::move(*invalid))});
-        continue;
+      if (!p.staged) {
+        if (auto invalid = validate_append(p.request)) {
+          outcomes.push_back(Outcome{std::move(p.done), fail(std::move(*invalid))});
+          continue;
+        }
+        p.staged = embedded::build_commit(p.request);
       }
       StreamState state = current_state(changed, p.request.stream);
       if (p.request.expected_version != state.version) {
@@ -168,14 +192,15 @@ class EmbeddedLog final : public EventLog {
                                state.version})});
         continue;
       }
-      AppendResult result = stage(p.request, state, seq, batch);
-      seq += p.request.events.size();
+      AppendResult result = stage(*p.staged, state, seq, batch, index_keys);
+      seq += result.events.size();
       changed[p.request.stream] = state;
       wrote_any = true;
       outcomes.push_back(Outcome{std::move(p.done), std::move(result)});
     }
 
     if (wrote_any) {
+      put_index_and_meta(index_keys, changed, batch);
       const rocksdb::Status s = store_->write(batch);
       if (!s.ok()) {
         // Nothing of the group is acknowledged and memory keeps the pre-group state, which is
@@ -198,51 +223,59 @@ class EmbeddedLog final : public EventLog {
   StreamState current_state(const std::unordered_map<std::string, StreamState>& changed,
                             const std::string& stream) const {
     if (const auto it = changed.find(stream); it != changed.end()) return it->second;
-    if (auto stored = store_->stream(stream)) return std::move(*stored);
-    return StreamState{0, std::string(kGenesisHash)};
+    return published_state(stream);
   }
 
-  // Builds the commit's envelopes into `batch`; advances `state` to the stream's new tip.
-  static AppendResult stage(AppendRequest& request, StreamState& state, std::uint64_t first_seq,
-                            rocksdb::WriteBatch& batch) {
-    const std::uint64_t n = request.events.size();
+  // Puts the commit's events into `batch` and their index keys (each followed by its 8-byte
+  // value) into `index_keys`, chaining the commit first unless its appender chained it on
+  // `state`; advances `state` to the stream's new tip.
+  static AppendResult stage(StagedCommit& commit, StreamState& state, std::uint64_t first_seq,
+                            rocksdb::WriteBatch& batch, std::vector<std::string>& index_keys) {
+    if (!embedded::chained_on(commit, state)) embedded::chain_commit(commit, state);
+    embedded::place_commit(commit, first_seq);
+    const std::uint64_t n = commit.events.size();
     const std::uint64_t last_seq = first_seq + n - 1;
-    const std::string time = date::format("%FT%TZ", request.metadata.time);
     AppendResult result;
     result.first_version = state.version + 1;
     result.last_version = state.version + n;
     result.position = Position({last_seq});
-    result.events.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) {
-      NewEvent& in = request.events[i];
-      RecordedEvent e;
-      e.id = new_uuid();
-      e.source = kSource;
-      e.type = std::move(in.type);
-      e.subject = std::move(in.subject);
-      e.time = time;
-      e.data = std::move(in.data);
-      e.stream = request.stream;
-      e.version = state.version + 1 + i;
-      e.actor = request.metadata.actor;
-      e.correlation_id = request.metadata.correlation_id;
-      e.causation_id = request.metadata.causation_id;
-      e.prevhash = state.last_hash;
+      RecordedEvent& e = commit.events[i];
       e.position = result.position;
-      const std::string envelope = seal_envelope(e);
       const std::uint64_t seq = first_seq + i;
-      std::string seq_value;
-      embedded::put_be64(seq_value, seq);
-      batch.Put(embedded::event_key(seq),
-                embedded::encode_event_value(first_seq, last_seq, envelope));
-      batch.Put(embedded::index_key(request.stream, e.version), seq_value);
-      state.last_hash = e.hash;
-      result.events.push_back(std::move(e));
+      batch.Put(embedded::event_key(seq), commit.values[i]);
+      std::string& entry = index_keys.emplace_back(embedded::index_key(commit.stream, e.version));
+      embedded::put_be64(entry, seq);
     }
     state.version += n;
-    batch.Put(embedded::meta_key(request.stream),
-              embedded::encode_meta(state.version, state.last_hash));
+    state.last_hash = commit.events.back().hash;
+    result.events = std::move(commit.events);
     return result;
+  }
+
+  // The group's index entries, then one metadata record per stream it advances, each in key
+  // order. The memtable is a skip list that remembers where its last insert went: keys that come
+  // in order (events by seq, then these) are inserted near the last one instead of being looked
+  // up from the top, which is most of the writer's own CPU per commit otherwise.
+  static void put_index_and_meta(std::vector<std::string>& index_keys,
+                                 const std::unordered_map<std::string, StreamState>& changed,
+                                 rocksdb::WriteBatch& batch) {
+    constexpr std::size_t kSeq = 8;
+    std::sort(index_keys.begin(), index_keys.end());
+    for (const std::string& entry : index_keys) {
+      const std::string_view all(entry);
+      batch.Put(all.substr(0, all.size() - kSeq), all.substr(all.size() - kSeq));
+    }
+    std::vector<const std::pair<const std::string, StreamState>*> streams;
+    streams.reserve(changed.size());
+    for (const auto& entry : changed)
+      streams.push_back(&entry);
+    std::sort(streams.begin(), streams.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* entry : streams) {
+      batch.Put(embedded::meta_key(entry->first),
+                embedded::encode_meta(entry->second.version, entry->second.last_hash));
+    }
   }
 
   void complete_loop() {

@@ -113,10 +113,17 @@ std::optional<RecordedEvent> from_cloudevent(const json& j) {
 std::string compute_hash(const RecordedEvent& e) {
   // Byte for byte the compact dump of to_cloudevent(e) without `hash` (keys sorted), written
   // without building the tree.
-  const std::string text = envelope_text(e, /*with_hash=*/false);
+  return sha256_hex(envelope_text(e, /*with_hash=*/false));
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  // Fetched once: handing EVP_Digest the legacy EVP_sha256() makes OpenSSL 3 look the algorithm
+  // up in its provider store, under a lock, on every call.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+  if (sha256 == nullptr ||
+      EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, sha256, nullptr) != 1) {
     // Only a broken OpenSSL installation gets here: a programmer/deployment error, not a value.
     throw std::runtime_error("SHA-256 is unavailable");
   }
@@ -136,9 +143,15 @@ std::string new_uuid() {
   }
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  const std::string hex = to_hex(b.data(), b.size());
-  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +
-         hex.substr(16, 4) + '-' + hex.substr(20, 12);
+  // 8-4-4-4-12 hex digits.
+  std::string out(36, '-');
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;
+    out[at++] = kHexDigits[b[i] >> 4];
+    out[at++] = kHexDigits[b[i] & 0x0f];
+  }
+  return out;
 }
 
 }  // namespace docket::eventstore

@@ -1,6 +1,7 @@
 #include "eventstore/envelope_codec.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -27,8 +28,10 @@ void append_string(std::string& out, std::string_view s) {
   }
 }
 
-void append_attribute(std::string& out, std::string_view key, std::string_view value) {
-  if (out.size() > 1) out.push_back(',');
+// Every attribute but the first (actorrole) follows another one.
+void append_attribute(std::string& out, std::string_view key, std::string_view value,
+                      bool first = false) {
+  if (!first) out.push_back(',');
   out.push_back('"');
   out.append(key);
   out.append("\":");
@@ -83,7 +86,8 @@ class FastParser {
         seen |= 1u << bit;
         std::string_view s;
         if (!view(s)) return give_up();
-        if (std::string* target = attribute(e, bit)) target->assign(s);
+        // Constructing beats assign(), whose general path allows for aliasing.
+        if (std::string* target = attribute(e, bit)) *target = std::string(s);
       } else {
         json ignored;
         if (!value(ignored, 0)) return give_up();
@@ -180,29 +184,41 @@ class FastParser {
     return false;
   }
 
-  // True when any of the 8 bytes of `w` is '"', '\\', a control character or not ASCII, i.e.
-  // anything the byte loop of view() must look at (bit tricks: a byte of `x` is zero exactly when
-  // (x - 0x01..) & ~x sets its high bit; a byte is below 0x20 likewise with 0x20..).
-  static bool needs_a_look(std::uint64_t w) {
+  // The high bit of each of the 8 bytes of `w` that is '"', '\\', a control character or not
+  // ASCII, i.e. anything the string scan must stop at (bit tricks: a byte of `x` is zero exactly
+  // when (x - 0x01..) & ~x sets its high bit; a byte is below 0x20 likewise with 0x20..). A
+  // subtraction borrows only out of a byte that is flagged rightly, so bytes above the lowest
+  // flagged one may be flagged wrongly, never the lowest one itself.
+  static std::uint64_t look_mask(std::uint64_t w) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
     const std::uint64_t quote = w ^ (kOnes * '"');
     const std::uint64_t backslash = w ^ (kOnes * '\\');
     const std::uint64_t found = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
                                 ((w - kOnes * 0x20) & ~w) | w;
-    return (found & kHighs) != 0;
+    return found & kHighs;
   }
 
   // A string without escapes, as a view of the text.
   bool view(std::string_view& out) {
     if (!eat('"')) return ok = false;
     const char* start = p_;
-    // Skips 8 plain bytes at a time; the byte loop below decides on the rest.
+    // Eight bytes at a time; on little-endian machines the lowest flagged byte of a word is the
+    // first one in the text, so the word tells where the string ends (or an escape starts).
     while (end_ - p_ >= 8) {
       std::uint64_t w = 0;
       std::memcpy(&w, p_, sizeof w);
-      if (needs_a_look(w)) break;
-      p_ += 8;
+      const std::uint64_t found = look_mask(w);
+      if (found == 0) {
+        p_ += 8;
+        continue;
+      }
+      if constexpr (std::endian::native != std::endian::little) break;
+      p_ += std::countr_zero(found) / 8;
+      if (*p_ != '"') return ok = false;  // escapes, control and non-ASCII bytes: nlohmann's
+      out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+      ++p_;
+      return true;
     }
     while (p_ != end_) {
       const auto u = static_cast<unsigned char>(*p_);
@@ -335,18 +351,23 @@ class FastParser {
 
 }  // namespace
 
-std::string envelope_text(const RecordedEvent& e, bool with_hash) {
-  // Keys in byte order, the order nlohmann::json's std::map gives them.
-  std::string out;
-  out.reserve(512);
+namespace {
+
+// Appends the envelope's text to `out` and returns the offset in `out` where the `hash` attribute
+// stands (with_hash) or would stand (without): right after `datacontenttype`, since keys come in
+// byte order, the order nlohmann::json's std::map gives them.
+std::size_t write_envelope(const RecordedEvent& e, bool with_hash, std::string& out) {
+  out.reserve(out.size() + 400 + e.type.size() + e.stream.size() + e.actor.sub.size() +
+              e.subject.size() + e.correlation_id.size() + e.causation_id.size());
   out.push_back('{');
-  append_attribute(out, "actorrole", e.actor.role);
+  append_attribute(out, "actorrole", e.actor.role, /*first=*/true);
   append_attribute(out, "actorsub", e.actor.sub);
   if (!e.causation_id.empty()) append_attribute(out, "causationid", e.causation_id);
   if (!e.correlation_id.empty()) append_attribute(out, "correlationid", e.correlation_id);
   out.append(",\"data\":");
   out += e.data.dump(-1, ' ', false, json::error_handler_t::replace);
   append_attribute(out, "datacontenttype", "application/json");
+  const std::size_t hash_at = out.size();
   if (with_hash) append_attribute(out, "hash", e.hash);
   append_attribute(out, "id", e.id);
   append_attribute(out, "prevhash", e.prevhash);
@@ -354,17 +375,41 @@ std::string envelope_text(const RecordedEvent& e, bool with_hash) {
   append_attribute(out, "specversion", "1.0");
   append_attribute(out, "stream", e.stream);
   out.append(",\"streamversion\":");
-  out += std::to_string(e.version);
+  char digits[20];
+  const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), e.version);
+  out.append(digits, end);
   if (!e.subject.empty()) append_attribute(out, "subject", e.subject);
   append_attribute(out, "time", e.time);
   append_attribute(out, "type", e.type);
   out.push_back('}');
+  return hash_at;
+}
+
+}  // namespace
+
+std::string envelope_text(const RecordedEvent& e, bool with_hash) {
+  std::string out;
+  write_envelope(e, with_hash, out);
   return out;
 }
 
 std::string seal_envelope(RecordedEvent& e) {
-  e.hash = compute_hash(e);
-  return envelope_text(e, true);
+  std::string text;
+  seal_envelope_into(e, text);
+  return text;
+}
+
+void seal_envelope_into(RecordedEvent& e, std::string& out) {
+  // One serialization: the canonical form is hashed, then the hash attribute goes in its place,
+  // which gives byte for byte envelope_text(e, true).
+  const std::size_t start = out.size();
+  const std::size_t hash_at = write_envelope(e, /*with_hash=*/false, out);
+  e.hash = sha256_hex(std::string_view(out).substr(start));
+  // Hex digits need no escaping.
+  std::string attribute = ",\"hash\":\"";
+  attribute.append(e.hash);
+  attribute.push_back('"');
+  out.insert(hash_at, attribute);
 }
 
 bool parse_envelope_into(std::string_view text, RecordedEvent& out) {

@@ -18,8 +18,15 @@ namespace docket::eventstore {
 // the stored form (the same with `hash`) when true. Pure, thread-safe.
 std::string envelope_text(const RecordedEvent& e, bool with_hash);
 
-// Sets `e.hash` to the hash of its canonical form and returns its stored text.
+// Sets `e.hash` to the hash of its canonical form and returns its stored text (equal to
+// envelope_text(e, true)). Pure but for `e`, thread-safe.
 std::string seal_envelope(RecordedEvent& e);
+
+// seal_envelope, appending the stored text to `out` (which may already hold a prefix).
+void seal_envelope_into(RecordedEvent& e, std::string& out);
+
+// The lowercase hex SHA-256 of `bytes`. Thread-safe.
+std::string sha256_hex(std::string_view bytes);
 
 // Parses a stored envelope; nullopt when from_cloudevent would reject it or it is not JSON.
 // `position` is left default. Pure, thread-safe.

@@ -12,13 +12,45 @@ constexpr std::size_t kMaxComponents = 4096;
 
 }  // namespace
 
+Position::Position(std::vector<std::uint64_t> offsets) {
+  assign(std::move(offsets));
+}
+
+Position::Position(std::initializer_list<std::uint64_t> offsets) {
+  if (offsets.size() <= 1) {
+    size_ = offsets.size();
+    if (size_ == 1) first_ = *offsets.begin();
+  } else {
+    assign(std::vector<std::uint64_t>(offsets));
+  }
+}
+
+void Position::assign(std::vector<std::uint64_t>&& offsets) {
+  size_ = offsets.size();
+  if (size_ <= 1) {
+    first_ = size_ == 1 ? offsets[0] : 0;
+    many_.clear();
+  } else {
+    first_ = 0;
+    many_ = std::move(offsets);
+  }
+}
+
 void Position::set(std::size_t partition, std::uint64_t offset) {
-  if (partition >= offsets_.size()) offsets_.resize(partition + 1, 0);
-  offsets_[partition] = offset;
+  if (partition == 0 && size_ <= 1) {
+    size_ = 1;
+    first_ = offset;
+    return;
+  }
+  const std::span<const std::uint64_t> current = offsets();
+  std::vector<std::uint64_t> grown(current.begin(), current.end());
+  if (partition >= grown.size()) grown.resize(partition + 1, 0);
+  grown[partition] = offset;
+  assign(std::move(grown));
 }
 
 bool Position::covers(const Position& other) const {
-  const std::size_t n = std::max(offsets_.size(), other.offsets_.size());
+  const std::size_t n = std::max(size_, other.size_);
   for (std::size_t i = 0; i < n; ++i) {
     if (at(i) < other.at(i)) return false;
   }
@@ -26,19 +58,26 @@ bool Position::covers(const Position& other) const {
 }
 
 void Position::merge(const Position& other) {
-  if (other.offsets_.size() > offsets_.size()) offsets_.resize(other.offsets_.size(), 0);
-  for (std::size_t i = 0; i < other.offsets_.size(); ++i) {
-    offsets_[i] = std::max(offsets_[i], other.offsets_[i]);
+  const std::size_t n = std::max(size_, other.size_);
+  if (n <= 1) {
+    size_ = n;
+    first_ = std::max(first_, other.first_);
+    return;
   }
+  std::vector<std::uint64_t> merged(n);
+  for (std::size_t i = 0; i < n; ++i)
+    merged[i] = std::max(at(i), other.at(i));
+  assign(std::move(merged));
 }
 
 std::string Position::to_token() const {
-  if (offsets_.empty()) return "0";
+  const std::span<const std::uint64_t> parts = offsets();
+  if (parts.empty()) return "0";
   std::string out;
-  out.reserve(offsets_.size() * 8);
-  for (std::size_t i = 0; i < offsets_.size(); ++i) {
+  out.reserve(parts.size() * 8);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i > 0) out.push_back('.');
-    out += std::to_string(offsets_[i]);
+    out += std::to_string(parts[i]);
   }
   return out;
 }

@@ -5,9 +5,14 @@
 // one per partition (the next offset to read there). A position serializes to an opaque token, the
 // same string everywhere the API shows one (`Docket-Position`, `Docket-Min-Position`,
 // `/v1/events?after=`).
+//
+// One component is held inline: every event and commit a scan of the embedded log returns carries
+// a position, and copying one must not allocate. More components live in a vector.
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,12 +22,18 @@ namespace docket::eventstore {
 class Position {
  public:
   Position() = default;  // the start of the log
-  explicit Position(std::vector<std::uint64_t> offsets) : offsets_(std::move(offsets)) {}
+  explicit Position(std::vector<std::uint64_t> offsets);
+  Position(std::initializer_list<std::uint64_t> offsets);
 
-  const std::vector<std::uint64_t>& offsets() const { return offsets_; }
+  // Every component, in partition order. Valid until the position is changed or destroyed.
+  std::span<const std::uint64_t> offsets() const {
+    return size_ <= 1 ? std::span<const std::uint64_t>(&first_, size_)
+                      : std::span<const std::uint64_t>(many_);
+  }
   // The component for `partition`; 0 when the position does not name it.
   std::uint64_t at(std::size_t partition) const {
-    return partition < offsets_.size() ? offsets_[partition] : 0;
+    if (partition >= size_) return 0;
+    return size_ == 1 ? first_ : many_[partition];
   }
   void set(std::size_t partition, std::uint64_t offset);
 
@@ -40,7 +51,11 @@ class Position {
   bool operator==(const Position& other) const { return covers(other) && other.covers(*this); }
 
  private:
-  std::vector<std::uint64_t> offsets_;
+  void assign(std::vector<std::uint64_t>&& offsets);
+
+  std::size_t size_ = 0;             // number of components
+  std::uint64_t first_ = 0;          // the component when size_ == 1
+  std::vector<std::uint64_t> many_;  // the components when size_ > 1; empty otherwise
 };
 
 }  // namespace docket::eventstore

@@ -103,6 +103,14 @@ TEST(EnvelopeCodec, SealSetsTheHashOfTheCanonicalForm) {
   EXPECT_NE(text.find(e.hash), std::string::npos);
 }
 
+TEST(EnvelopeCodec, SealWritesTheStoredForm) {
+  for (RecordedEvent e : tricky_events()) {
+    const std::string text = seal_envelope(e);
+    EXPECT_EQ(e.hash, compute_hash(e));
+    EXPECT_EQ(text, envelope_text(e, true));
+  }
+}
+
 TEST(EnvelopeCodec, ParsesWhatItWritesLikeTheGeneralParser) {
   for (const RecordedEvent& e : tricky_events()) {
     const std::string text = envelope_text(e, true);

@@ -5,6 +5,10 @@
 namespace docket::eventstore {
 namespace {
 
+std::vector<std::uint64_t> parts(const Position& p) {
+  return {p.offsets().begin(), p.offsets().end()};
+}
+
 TEST(Position, StartIsZeroToken) {
   EXPECT_EQ(Position().to_token(), "0");
   auto parsed = Position::from_token("0");
@@ -18,7 +22,7 @@ TEST(Position, TokenRoundTrips) {
     auto back = Position::from_token(p.to_token());
     ASSERT_TRUE(back.has_value()) << p.to_token();
     EXPECT_EQ(*back, p);
-    EXPECT_EQ(back->offsets(), p.offsets());
+    EXPECT_EQ(parts(*back), parts(p));
   }
   EXPECT_EQ(Position({1, 22, 333}).to_token(), "1.22.333");
 }
@@ -49,7 +53,7 @@ TEST(Position, CoversAndMergeComponentWise) {
   EXPECT_FALSE(a.covers(b));
   EXPECT_FALSE(b.covers(a));
   a.merge(b);
-  EXPECT_EQ(a.offsets(), (std::vector<std::uint64_t>{5, 4}));
+  EXPECT_EQ(parts(a), (std::vector<std::uint64_t>{5, 4}));
   EXPECT_TRUE(a.covers(b));
   EXPECT_TRUE(Position({2}).covers(Position()));
   EXPECT_FALSE(Position().covers(Position({0, 1})));
@@ -63,8 +67,28 @@ TEST(Position, TrailingZerosDoNotMatter) {
 TEST(Position, SetGrowsAsNeeded) {
   Position p;
   p.set(2, 9);
-  EXPECT_EQ(p.offsets(), (std::vector<std::uint64_t>{0, 0, 9}));
+  EXPECT_EQ(parts(p), (std::vector<std::uint64_t>{0, 0, 9}));
   EXPECT_EQ(p.at(7), 0u);
+}
+
+// One component is stored inline, more in a vector: moving between the two keeps every value.
+TEST(Position, OneAndManyComponentsMix) {
+  Position p;
+  EXPECT_TRUE(p.offsets().empty());
+  p.set(0, 5);
+  EXPECT_EQ(parts(p), (std::vector<std::uint64_t>{5}));
+  p.set(1, 2);
+  EXPECT_EQ(parts(p), (std::vector<std::uint64_t>{5, 2}));
+  Position one({7});
+  one.merge(p);
+  EXPECT_EQ(parts(one), (std::vector<std::uint64_t>{7, 2}));
+  Position single({3});
+  single.merge(Position({9}));
+  EXPECT_EQ(parts(single), (std::vector<std::uint64_t>{9}));
+  EXPECT_EQ(parts(Position(std::vector<std::uint64_t>{4})), (std::vector<std::uint64_t>{4}));
+  EXPECT_EQ(parts(Position(std::vector<std::uint64_t>{})), (std::vector<std::uint64_t>{}));
+  const Position copy = one;
+  EXPECT_EQ(parts(copy), parts(one));
 }
 
 }  // namespace
