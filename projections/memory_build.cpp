@@ -1,7 +1,5 @@
 #include "projections/memory_build.hpp"
 
-#include <algorithm>
-
 #include "projections/apply.hpp"
 
 namespace docket::projections {
@@ -24,19 +22,13 @@ Result<ApplyCounts> MemoryBuild::apply(const std::vector<eventstore::Commit>& co
 }
 
 Status MemoryBuild::write_to(ModelStore& fresh) {
-  using Entry = MemoryState::value_type;
-  std::vector<const Entry*> sorted;
-  sorted.reserve(state_.size());
-  for (const Entry& e : state_)
-    sorted.push_back(&e);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Entry* a, const Entry* b) { return a->first < b->first; });
+  std::vector<MemoryState::Item> sorted = state_.sorted();
   std::size_t i = 0;
   Status loaded = fresh.ingest_sorted(
       [&](std::string_view& k, std::string_view& v) {
         if (i == sorted.size()) return false;
-        k = sorted[i]->first;
-        v = sorted[i]->second;
+        k = sorted[i].key;
+        v = sorted[i].value;
         ++i;
         return true;
       },

@@ -2,13 +2,13 @@
 // A generation under construction held in memory: the bulk of a rebuild from zero.
 //
 // A rebuild writes a fresh generation that nobody reads until it is switched in, so its state
-// need not go through RocksDB while it is built: apply_commit runs over a hash map (Txn's memory
-// mode), where a read is one lookup and a key written many times (an appointment moving through
-// its statuses) is stored once. write_to() then sorts the final keys and loads them into the
-// empty generation as table files (ModelStore::ingest_sorted), bypassing WAL, memtables and
-// compactions. The bytes are those of ModelStore::apply: the same appliers write the same keys
-// and values, only the storage underneath differs.
-// Not thread-safe: one rebuilding thread owns it.
+// need not go through RocksDB while it is built: apply_commit runs over a MemoryState (Txn's memory
+// mode, memory_state.hpp), where a read is one look-up and a key written many times (an
+// appointment moving through its statuses) is stored once. write_to() then sorts the final keys and
+// loads them into the empty generation as table files (ModelStore::ingest_sorted), bypassing WAL,
+// memtables and compactions. The bytes are those of ModelStore::apply: the same appliers write the
+// same keys and values, only the storage underneath differs. Not thread-safe: one rebuilding thread
+// owns it.
 
 #include <cstddef>
 #include <vector>
