@@ -37,7 +37,7 @@ class MemoryBuild {
                             const eventstore::Position* until = nullptr);
 
   // Loads the state and its checkpoint into `fresh`, an empty generation, and empties this
-  // build. Errors: io_error.
+  // build. Sorts on a second thread while it writes. Errors: io_error.
   Status write_to(ModelStore& fresh);
 
  private:

@@ -24,7 +24,8 @@ namespace {
 constexpr std::size_t kNpos = static_cast<std::size_t>(-1);
 constexpr std::size_t kAlign = 8;
 constexpr std::size_t kChunkBytes = std::size_t{4} << 20;
-constexpr std::size_t kSpareClasses = 512;  // entries up to 4 KB are reused
+constexpr std::size_t kSpareClasses = 512;       // entries up to 4 KB are reused
+constexpr std::uint32_t kReleased = 0xFFFFFFFF;  // value_len of an entry no slot refers to
 constexpr std::size_t kFirstSlots = std::size_t{1} << 16;
 
 std::uint64_t hash_of(std::string_view key) {
@@ -36,11 +37,11 @@ std::size_t entry_bytes(std::size_t key_len, std::size_t value_len) {
   return (raw + kAlign - 1) / kAlign * kAlign;
 }
 
-// The first eight bytes of `key` as a big-endian number (zero-padded): ordering by it agrees
-// with the bytewise order of the keys, which decides only when these are equal.
-std::uint64_t prefix_of(std::string_view key) {
+// Big-endian number of key bytes [from, from + 8), zero-padded.
+std::uint64_t be64(std::string_view key, std::size_t from) {
   unsigned char b[8] = {};
-  std::memcpy(b, key.data(), std::min<std::size_t>(key.size(), 8));
+  if (key.size() > from)
+    std::memcpy(b, key.data() + from, std::min<std::size_t>(key.size() - from, 8));
   std::uint64_t v = 0;
   for (const unsigned char c : b)
     v = v << 8 | c;
@@ -76,16 +77,16 @@ MemoryState::Entry* MemoryState::allocate(std::string_view key, std::string_view
     at = reinterpret_cast<std::byte*>(spare_[cls].back());
     spare_[cls].pop_back();
   } else if (bytes > kChunkBytes / 4) {
-    chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(bytes));
-    at = chunks_.back().get();  // carving goes on in the current chunk
+    chunks_.push_back({std::make_unique_for_overwrite<std::byte[]>(bytes), bytes});
+    at = chunks_.back().bytes.get();  // carving goes on in the current chunk
   } else {
-    if (static_cast<std::size_t>(free_end_ - free_begin_) < bytes) {
-      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kChunkBytes));
-      free_begin_ = chunks_.back().get();
-      free_end_ = free_begin_ + kChunkBytes;
+    if (carving_ == kNpos || kChunkBytes - chunks_[carving_].used < bytes) {
+      chunks_.push_back({std::make_unique_for_overwrite<std::byte[]>(kChunkBytes), 0});
+      carving_ = chunks_.size() - 1;
     }
-    at = free_begin_;
-    free_begin_ += bytes;
+    Chunk& c = chunks_[carving_];
+    at = c.bytes.get() + c.used;
+    c.used += bytes;
   }
   auto* e = reinterpret_cast<Entry*>(at);
   e->key_len = static_cast<std::uint32_t>(key.size());
@@ -97,6 +98,7 @@ MemoryState::Entry* MemoryState::allocate(std::string_view key, std::string_view
 }
 
 void MemoryState::release(Entry* e) {
+  e->value_len = kReleased;
   const std::size_t cls = entry_bytes(e->key_len, e->value_cap) / kAlign;
   if (cls < kSpareClasses) spare_[cls].push_back(e);
 }
@@ -154,24 +156,71 @@ void MemoryState::erase(std::string_view key) {
   slots_[i] = Slot{};
 }
 
-std::vector<MemoryState::Item> MemoryState::sorted() const {
-  struct Keyed {
-    std::uint64_t prefix;
-    Entry* entry;
-  };
-  std::vector<Keyed> keyed;
-  keyed.reserve(size_);
-  for (const Slot& s : slots_) {
-    if (s.entry != nullptr) keyed.push_back({prefix_of(s.entry->key()), s.entry});
-  }
-  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+MemoryState::Item MemoryState::Run::operator[](std::size_t i) const {
+  Entry* e = items_[i].entry;
+  return {e->key(), e->value()};
+}
+
+void MemoryState::Run::sort() {
+  // Comparing the prefixes first (an ordering that agrees with the keys' bytewise order) keeps
+  // most comparisons inside this array instead of chasing the entries.
+  std::sort(items_.begin(), items_.end(), [](const Keyed& a, const Keyed& b) {
+    if (a.hi != b.hi) return a.hi < b.hi;
+    if (a.lo != b.lo) return a.lo < b.lo;
     return a.entry->key() < b.entry->key();
   });
+}
+
+std::vector<MemoryState::Run> MemoryState::runs(std::size_t count) const {
+  using Keyed = Run::Keyed;
+  auto keyed = [](Entry* e) {
+    const std::string_view k = e->key();
+    return Keyed{be64(k, 0), be64(k, 8), e};
+  };
+  auto before = [](const Keyed& a, const Keyed& b) {
+    return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+  };
+  // Boundaries between runs are prefixes taken at even quantiles of a sample (slots are in hash
+  // order: any stride samples at random); keys of equal prefix fall in the same run.
+  std::vector<Keyed> bounds;
+  if (count > 1 && size_ > 0) {
+    constexpr std::size_t kSample = 4096;
+    const std::size_t stride = std::max<std::size_t>(1, slots_.size() / kSample);
+    std::vector<Keyed> sample;
+    for (std::size_t i = 0; i < slots_.size(); i += stride) {
+      if (slots_[i].entry != nullptr) sample.push_back(keyed(slots_[i].entry));
+    }
+    std::sort(sample.begin(), sample.end(), before);
+    for (std::size_t r = 1; r < count && !sample.empty(); ++r) {
+      const Keyed& b = sample[r * sample.size() / count];
+      if (bounds.empty() || before(bounds.back(), b)) bounds.push_back(b);
+    }
+  }
+  std::vector<Run> out(bounds.size() + 1);
+  for (Run& run : out)
+    run.items_.reserve(size_ / out.size() + size_ / out.size() / 4);
+  // The arena in address order rather than the slots in hash order: the memory is read in
+  // sequence, not at random.
+  for (const Chunk& c : chunks_) {
+    for (std::size_t at = 0; at < c.used;) {
+      auto* e = reinterpret_cast<Entry*>(c.bytes.get() + at);
+      at += entry_bytes(e->key_len, e->value_cap);
+      if (e->value_len == kReleased) continue;
+      const Keyed k = keyed(e);
+      const auto r = std::upper_bound(bounds.begin(), bounds.end(), k, before) - bounds.begin();
+      out[static_cast<std::size_t>(r)].items_.push_back(k);
+    }
+  }
+  return out;
+}
+
+std::vector<MemoryState::Item> MemoryState::sorted() const {
+  std::vector<Run> one = runs(1);
+  one.front().sort();
   std::vector<Item> out;
-  out.reserve(keyed.size());
-  for (const Keyed& k : keyed)
-    out.push_back({k.entry->key(), k.entry->value()});
+  out.reserve(one.front().size());
+  for (std::size_t i = 0; i < one.front().size(); ++i)
+    out.push_back(one.front()[i]);
   return out;
 }
 

@@ -43,11 +43,37 @@ class MemoryState {
     std::string_view key;
     std::string_view value;
   };
-  // Every item, in key order (bytewise). Stable only while the state does not change.
-  std::vector<Item> sorted() const;
 
  private:
   struct Entry;
+
+ public:
+  // Some of the items, all in one key range: no key of a run lies between two keys of another.
+  // Not thread-safe; different runs may be sorted on different threads.
+  class Run {
+   public:
+    // Puts the run's items in key order (bytewise).
+    void sort();
+    std::size_t size() const { return items_.size(); }
+    Item operator[](std::size_t i) const;
+
+   private:
+    friend class MemoryState;
+    struct Keyed {
+      std::uint64_t hi;  // the key's first 16 bytes, big-endian, zero-padded: their order is the
+      std::uint64_t lo;  // keys' order whenever they differ
+      Entry* entry;
+    };
+    std::vector<Keyed> items_;
+  };
+  // Every item, split into up to `count` runs of about equal size in ascending key order: the
+  // runs, each sorted, read one after the other give every item in key order. Valid while the
+  // state does not change.
+  std::vector<Run> runs(std::size_t count) const;
+  // Every item in key order (one sorted run).
+  std::vector<Item> sorted() const;
+
+ private:
   struct Slot {
     std::uint64_t hash = 0;
     Entry* entry = nullptr;  // nullptr: empty
@@ -62,9 +88,13 @@ class MemoryState {
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
   // Arena: entries are carved from the last chunk; large entries get a chunk of their own.
-  std::vector<std::unique_ptr<std::byte[]>> chunks_;
-  std::byte* free_begin_ = nullptr;
-  std::byte* free_end_ = nullptr;
+  // Reading the chunks front to back visits every entry, released ones marked as such.
+  struct Chunk {
+    std::unique_ptr<std::byte[]> bytes;
+    std::size_t used = 0;
+  };
+  std::vector<Chunk> chunks_;
+  std::size_t carving_ = static_cast<std::size_t>(-1);  // the chunk entries are carved from
   // Released entries by size class (8-byte units), reused before the arena grows.
   std::vector<std::vector<Entry*>> spare_;
 };

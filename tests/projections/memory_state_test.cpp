@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -11,6 +12,7 @@
 namespace docket::projections {
 namespace {
 
+// Both the single sorted list and several runs sorted and read in turn.
 void expect_same(const MemoryState& state, const std::map<std::string, std::string>& model) {
   ASSERT_EQ(state.size(), model.size());
   const auto items = state.sorted();
@@ -21,6 +23,16 @@ void expect_same(const MemoryState& state, const std::map<std::string, std::stri
     EXPECT_EQ(item.value, it->second);
     ++it;
   }
+  it = model.begin();
+  for (auto run : state.runs(7)) {
+    run.sort();
+    for (std::size_t i = 0; i < run.size(); ++i, ++it) {
+      ASSERT_NE(it, model.end());
+      EXPECT_EQ(run[i].key, it->first);
+      EXPECT_EQ(run[i].value, it->second);
+    }
+  }
+  EXPECT_EQ(it, model.end());
 }
 
 // Keys of every length around the 8-byte sort prefix and across many probe runs; values that
@@ -72,6 +84,22 @@ TEST(MemoryState, MatchesAnOrderedMapUnderRandomChanges) {
     const std::string k = "k" + std::to_string(i);
     state.put(k, k);
     model[k] = k;
+  }
+  expect_same(state, model);
+}
+
+// A value too large to share an arena chunk gets one of its own; small entries after it are
+// carved from a chunk of their own size.
+TEST(MemoryState, LargeValueFirstThenSmallOnes) {
+  MemoryState state;
+  std::map<std::string, std::string> model;
+  const std::string large(3'000'000, 'v');
+  state.put("big", large);
+  model["big"] = large;
+  for (int i = 0; i < 100'000; ++i) {
+    const std::string k = "k" + std::to_string(i);
+    state.put(k, k + k);
+    model[k] = k + k;
   }
   expect_same(state, model);
 }
