@@ -33,6 +33,24 @@ Result<ApplyCounts> MemoryBuild::apply(const std::vector<eventstore::Commit>& co
   return counts;
 }
 
+Result<ApplyCounts> MemoryBuild::apply(DecodedBatch& batch, const eventstore::Position* until) {
+  Txn txn(state_);
+  ApplyCounts counts;
+  const std::vector<eventstore::Commit>& commits = batch.commits();
+  for (std::size_t c = 0; c < commits.size(); ++c) {
+    const eventstore::Commit& commit = commits[c];
+    if (until != nullptr && !until->covers(commit.position)) break;
+    if (checkpoint_.covers(commit.position)) {
+      counts.skipped += commit.events.size();
+      continue;
+    }
+    Status applied = apply_commit(txn, commit, batch.events_of(c), models_, counts);
+    if (!applied.ok()) return fail(applied.error());
+    checkpoint_.merge(commit.position);
+  }
+  return counts;
+}
+
 Status MemoryBuild::write_to(ModelStore& fresh) {
   // The state split into key ranges: a second thread sorts them in order while this one writes
   // each as soon as it is sorted (or sorts it itself when the other has not claimed it yet), so

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "eventstore/event_log.hpp"
+#include "projections/decoded_batch.hpp"
 #include "projections/errors.hpp"
 #include "projections/model_store.hpp"
 #include "projections/models.hpp"
@@ -35,6 +36,8 @@ class MemoryBuild {
   // undecodable event); the build is then unusable (partly applied) and must be dropped.
   Result<ApplyCounts> apply(const std::vector<eventstore::Commit>& commits,
                             const eventstore::Position* until = nullptr);
+  // The same with the batch's events decoded ahead (by another thread, decoded_batch.hpp).
+  Result<ApplyCounts> apply(DecodedBatch& batch, const eventstore::Position* until = nullptr);
 
   // Loads the state and its checkpoint into `fresh`, an empty generation, and empties this
   // build. Sorts on a second thread while it writes. Errors: io_error.
