@@ -11,11 +11,12 @@ namespace {
 
 constexpr std::string_view kDoctorStream = "doctor-";
 
-}  // namespace
-
-Status apply_commit(Txn& txn, const eventstore::Commit& commit, ModelSet models,
-                    ApplyCounts& counts) {
-  if (commit.stream.substr(0, kDoctorStream.size()) != kDoctorStream) {
+// The body of both apply_commit overloads; `event_at(i, scratch)` gives commit.events[i] decoded
+// (possibly into `scratch`), or nullptr when it does not decode.
+template <class EventAt>
+Status apply_events(Txn& txn, const eventstore::Commit& commit, ModelSet models,
+                    ApplyCounts& counts, EventAt&& event_at) {
+  if (!is_projected(commit.stream)) {
     counts.skipped += commit.events.size();
     return unit;
   }
@@ -24,18 +25,20 @@ Status apply_commit(Txn& txn, const eventstore::Commit& commit, ModelSet models,
   const auto stored = txn.get(version_key);
   std::uint64_t applied = stored ? static_cast<std::uint64_t>(decode_count(*stored)) : 0;
   const std::uint64_t before = applied;
-  for (const eventstore::RecordedEvent& raw : commit.events) {
+  std::optional<domain::Event> scratch;
+  for (std::size_t i = 0; i < commit.events.size(); ++i) {
+    const eventstore::RecordedEvent& raw = commit.events[i];
     if (raw.version <= applied) {
       ++counts.skipped;
       continue;
     }
-    auto decoded = domain::decode(raw.type, raw.data);
-    if (!decoded.ok()) {
+    const domain::Event* decoded = event_at(i, scratch);
+    if (decoded == nullptr) {
       // The type and stream identify the event for an operator; the detail may quote data.
       return error(errc::corrupt, "cannot decode " + raw.type + " at " + commit.stream + " v" +
                                       std::to_string(raw.version));
     }
-    const domain::Event& event = decoded.value();
+    const domain::Event& event = *decoded;
     const detail::EventContext c{txn, doctor_id, raw.version, raw};
     if (models.has(Model::doctors)) detail::apply_doctors(c, event);
     if (models.has(Model::availability)) detail::apply_availability(c, event);
@@ -50,6 +53,31 @@ Status apply_commit(Txn& txn, const eventstore::Commit& commit, ModelSet models,
     txn.put(std::move(version_key), encode_count(static_cast<std::int64_t>(applied)));
   }
   return unit;
+}
+
+}  // namespace
+
+bool is_projected(std::string_view stream) {
+  return stream.substr(0, kDoctorStream.size()) == kDoctorStream;
+}
+
+Status apply_commit(Txn& txn, const eventstore::Commit& commit, ModelSet models,
+                    ApplyCounts& counts) {
+  return apply_events(txn, commit, models, counts,
+                      [&](std::size_t i, std::optional<domain::Event>& scratch) {
+                        const eventstore::RecordedEvent& raw = commit.events[i];
+                        auto decoded = domain::decode(raw.type, raw.data);
+                        if (!decoded.ok()) return static_cast<const domain::Event*>(nullptr);
+                        scratch = std::move(decoded).value();
+                        return static_cast<const domain::Event*>(&*scratch);
+                      });
+}
+
+Status apply_commit(Txn& txn, const eventstore::Commit& commit,
+                    std::span<const domain::Event* const> decoded, ModelSet models,
+                    ApplyCounts& counts) {
+  return apply_events(txn, commit, models, counts,
+                      [&](std::size_t i, std::optional<domain::Event>&) { return decoded[i]; });
 }
 
 }  // namespace docket::projections

@@ -7,7 +7,10 @@
 // says. Events of streams other than `doctor-<id>` are skipped (no read model follows them).
 
 #include <cstddef>
+#include <span>
+#include <string_view>
 
+#include "domain/events.hpp"
 #include "eventstore/event_log.hpp"
 #include "projections/errors.hpp"
 #include "projections/model_store.hpp"
@@ -22,5 +25,14 @@ namespace docket::projections {
 // thread-safe (the Txn's contract).
 Status apply_commit(Txn& txn, const eventstore::Commit& commit, ModelSet models,
                     ApplyCounts& counts);
+
+// As above with the events already decoded by the caller: `decoded[i]` is commit.events[i]
+// decoded, nullptr when it does not decode (the same corrupt error then, when it is applied).
+Status apply_commit(Txn& txn, const eventstore::Commit& commit,
+                    std::span<const domain::Event* const> decoded, ModelSet models,
+                    ApplyCounts& counts);
+
+// Whether the read models follow `stream` at all (apply_commit skips the others' events).
+bool is_projected(std::string_view stream);
 
 }  // namespace docket::projections

@@ -2,18 +2,19 @@
 // A generation under construction held in memory: the bulk of a rebuild from zero.
 //
 // A rebuild writes a fresh generation that nobody reads until it is switched in, so its state
-// need not go through RocksDB while it is built: apply_commit runs over a hash map (Txn's memory
-// mode), where a read is one lookup and a key written many times (an appointment moving through
-// its statuses) is stored once. write_to() then sorts the final keys and loads them into the
-// empty generation as table files (ModelStore::ingest_sorted), bypassing WAL, memtables and
-// compactions. The bytes are those of ModelStore::apply: the same appliers write the same keys
-// and values, only the storage underneath differs.
-// Not thread-safe: one rebuilding thread owns it.
+// need not go through RocksDB while it is built: apply_commit runs over a MemoryState (Txn's memory
+// mode, memory_state.hpp), where a read is one look-up and a key written many times (an
+// appointment moving through its statuses) is stored once. write_to() then sorts the final keys and
+// loads them into the empty generation as table files (ModelStore::ingest_sorted), bypassing WAL,
+// memtables and compactions. The bytes are those of ModelStore::apply: the same appliers write the
+// same keys and values, only the storage underneath differs. Not thread-safe: one rebuilding thread
+// owns it.
 
 #include <cstddef>
 #include <vector>
 
 #include "eventstore/event_log.hpp"
+#include "projections/decoded_batch.hpp"
 #include "projections/errors.hpp"
 #include "projections/model_store.hpp"
 #include "projections/models.hpp"
@@ -35,9 +36,11 @@ class MemoryBuild {
   // undecodable event); the build is then unusable (partly applied) and must be dropped.
   Result<ApplyCounts> apply(const std::vector<eventstore::Commit>& commits,
                             const eventstore::Position* until = nullptr);
+  // The same with the batch's events decoded ahead (by another thread, decoded_batch.hpp).
+  Result<ApplyCounts> apply(DecodedBatch& batch, const eventstore::Position* until = nullptr);
 
   // Loads the state and its checkpoint into `fresh`, an empty generation, and empties this
-  // build. Errors: io_error.
+  // build. Sorts on a second thread while it writes. Errors: io_error.
   Status write_to(ModelStore& fresh);
 
  private:

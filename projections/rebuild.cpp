@@ -22,11 +22,15 @@ struct ProgressClock {
 };
 
 // Reads the log's commits from `from` on a thread of its own, one batch ahead of the caller, and
-// stops once a batch reaches `target` or the log's end.
+// stops once a batch reaches `target` or the log's end. With `decode_ahead`, it decodes the
+// newest batch's events from the back while it waits for the caller (decoded_batch.hpp).
 class ReadAhead {
  public:
-  ReadAhead(eventstore::EventLog& log, eventstore::Position from, eventstore::Position target)
-      : log_(log), next_(std::move(from)), target_(std::move(target)) {
+  using Batch = std::unique_ptr<DecodedBatch>;
+
+  ReadAhead(eventstore::EventLog& log, eventstore::Position from, eventstore::Position target,
+            bool decode_ahead)
+      : log_(log), next_(std::move(from)), target_(std::move(target)), decode_(decode_ahead) {
     thread_ = std::thread([this] { run(); });
   }
   ~ReadAhead() {
@@ -39,12 +43,12 @@ class ReadAhead {
   }
   // Hands a batch the caller is done with back to the reading thread, which frees it: freeing
   // thousands of parsed events costs the applying thread as much as applying a good part of them.
-  void recycle(std::vector<eventstore::Commit> batch) {
+  void recycle(Batch batch) {
     std::lock_guard lock(mu_);
     spent_.push_back(std::move(batch));
   }
-  // The next batch; empty at the end.
-  Result<std::vector<eventstore::Commit>> next() {
+  // The next batch; nullptr at the end.
+  Result<Batch> next() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !queue_.empty() || finished_; });
     if (!queue_.empty()) {
@@ -54,16 +58,17 @@ class ReadAhead {
       return batch;
     }
     if (failure_) return fail(*failure_);
-    return std::vector<eventstore::Commit>{};
+    return Batch{};
   }
 
  private:
   static constexpr std::size_t kBatch = 2000;
   static constexpr std::size_t kDepth = 2;
+  static constexpr std::size_t kDecodeStep = 16;  // events decoded between looks at the queue
 
   void run() {
     for (;;) {
-      std::deque<std::vector<eventstore::Commit>> spent;
+      std::deque<Batch> spent;
       {
         std::lock_guard lock(mu_);
         spent.swap(spent_);
@@ -79,9 +84,22 @@ class ReadAhead {
       next_ = batch->next;
       const bool last =
           !target_.covers(batch->commits.back().position) || batch->next.covers(target_);
-      cv_.wait(lock, [&] { return queue_.size() < kDepth || stop_; });
+      // Batches are only ever freed by this thread, so the newest one outlives the unlocked
+      // decoding even when the caller takes and finishes it meanwhile.
+      while (queue_.size() >= kDepth && !stop_) {
+        DecodedBatch* newest = queue_.back().get();
+        if (decode_ && newest != decoding_done_) {
+          lock.unlock();
+          const bool more = newest->decode_from_back(kDecodeStep);
+          lock.lock();
+          if (!more) decoding_done_ = newest;
+          continue;
+        }
+        cv_.wait(lock);
+      }
       if (stop_) break;
-      queue_.push_back(std::move(batch->commits));
+      queue_.push_back(std::make_unique<DecodedBatch>(std::move(batch->commits)));
+      decoding_done_ = nullptr;
       cv_.notify_all();
       if (last) break;
     }
@@ -93,10 +111,12 @@ class ReadAhead {
   eventstore::EventLog& log_;
   eventstore::Position next_;
   const eventstore::Position target_;
+  const bool decode_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::vector<eventstore::Commit>> queue_;
-  std::deque<std::vector<eventstore::Commit>> spent_;  // applied, to be freed by run()
+  std::deque<Batch> queue_;
+  std::deque<Batch> spent_;                      // applied, to be freed by run()
+  const DecodedBatch* decoding_done_ = nullptr;  // nothing left to decode ahead in it
   std::optional<Error> failure_;
   bool finished_ = false;
   bool stop_ = false;
@@ -107,19 +127,20 @@ class ReadAhead {
 // MemoryBuild's) until the store covers `target` or the log ends.
 template <class Store, class ApplyFn>
 Status apply_until(eventstore::EventLog& log, Store& store, const eventstore::Position& target,
-                   ApplyFn apply, RebuildProgress* progress, const ProgressFn& on_progress) {
+                   bool decode_ahead, ApplyFn apply, RebuildProgress* progress,
+                   const ProgressFn& on_progress) {
   if (store.checkpoint().covers(target)) return unit;
   // Reading (and parsing) the log and applying run on two threads: one batch read ahead.
-  ReadAhead ahead(log, store.checkpoint(), target);
+  ReadAhead ahead(log, store.checkpoint(), target, decode_ahead);
   ProgressClock clock;
   const std::uint64_t base = progress ? progress->events_applied : 0;
   while (!store.checkpoint().covers(target)) {
     auto batch = ahead.next();
     if (!batch.ok()) return fail(batch.error());
-    if (batch->empty()) break;  // the log ends before `target`
-    auto applied = apply(*batch, &target);
+    if (*batch == nullptr) break;  // the log ends before `target`
+    auto applied = apply(**batch, &target);
     if (!applied.ok()) return fail(applied.error());
-    const std::size_t commits = batch->size();
+    const std::size_t commits = (*batch)->commits().size();
     ahead.recycle(std::move(batch).value());
     if (progress != nullptr) {
       progress->events_applied += applied->applied;
@@ -140,10 +161,8 @@ Status build_in_memory(eventstore::EventLog& log, ModelStore& next, ModelSet mod
   if (!head.ok()) return error(errc::log_error, "head: " + head.error().message);
   MemoryBuild build(models);
   Status built = apply_until(
-      log, build, *head,
-      [&](const std::vector<eventstore::Commit>& batch, const eventstore::Position* to) {
-        return build.apply(batch, to);
-      },
+      log, build, *head, true,
+      [&](DecodedBatch& batch, const eventstore::Position* to) { return build.apply(batch, to); },
       &progress, on_progress);
   if (!built.ok()) return built;
   if (build.checkpoint() == eventstore::Position{}) return unit;  // an empty log
@@ -182,9 +201,9 @@ Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models, W
     target = std::move(head).value();
   }
   return apply_until(
-      log, store, target,
-      [&](const std::vector<eventstore::Commit>& batch, const eventstore::Position* to) {
-        return store.apply(batch, models, mode, to);
+      log, store, target, false,
+      [&](DecodedBatch& batch, const eventstore::Position* to) {
+        return store.apply(batch.commits(), models, mode, to);
       },
       progress, on_progress);
 }

@@ -9,9 +9,9 @@ namespace docket::projections {
 
 std::optional<std::string> Txn::get(std::string_view key) {
   if (state_ != nullptr) {
-    const auto it = state_->find(key);
-    if (it == state_->end()) return std::nullopt;
-    return it->second;
+    const auto value = state_->find(key);
+    if (!value) return std::nullopt;
+    return std::string(*value);
   }
   const auto it = pending_.find(key);
   if (it != pending_.end()) return it->second.value;
@@ -44,7 +44,7 @@ void Txn::set(std::string key, std::optional<std::string> value, bool is_new) {
 
 void Txn::put(std::string key, std::string value) {
   if (state_ != nullptr) {
-    state_->insert_or_assign(std::move(key), std::move(value));
+    state_->put(key, value);
     return;
   }
   set(std::move(key), std::move(value), false);
@@ -52,7 +52,7 @@ void Txn::put(std::string key, std::string value) {
 
 void Txn::put_new(std::string key, std::string value) {
   if (state_ != nullptr) {
-    state_->insert_or_assign(std::move(key), std::move(value));
+    state_->put(key, value);
     return;
   }
   set(std::move(key), std::move(value), true);

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "projections/memory_state.hpp"
+
 namespace docket::projections {
 
 // Hashing that finds std::string keys by std::string_view without building a string. Not
@@ -32,9 +34,6 @@ struct KeyHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-
-// Every key of a generation held in memory and its value; an absent key is an absent row.
-using MemoryState = std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>>;
 
 class Txn {
  public:
