@@ -16,9 +16,26 @@ std::uint8_t status_byte(dm::AppointmentStatus s) {
   return static_cast<std::uint8_t>(s);
 }
 
+// Moves the counts of one index: `any` across statuses, -1 for status `from` and +1 for `to`
+// (either may be nullopt). Counts that all reach 0 are deleted: an empty model holds no keys.
+void count(Txn& txn, Dim dim, std::string_view value, int any,
+           std::optional<dm::AppointmentStatus> from, std::optional<dm::AppointmentStatus> to) {
+  std::string k = key::appt_count(dim, value);
+  const auto bytes = txn.get(k);
+  IndexCounts n = bytes ? decode_index_counts(*bytes).value_or(IndexCounts{}) : IndexCounts{};
+  n.any += any;
+  if (from) n.by_status[static_cast<std::size_t>(*from) % kStatusCount] -= 1;
+  if (to) n.by_status[static_cast<std::size_t>(*to) % kStatusCount] += 1;
+  if (n.empty()) {
+    txn.del(std::move(k));
+  } else {
+    txn.put(std::move(k), encode(n));
+  }
+}
+
 // Adds (`delta` 1) or removes (-1) the index entries of `a` (all of them, or only the per-status
-// ones) and moves the counts with them. The patient dimension keeps no counts: a patient's index
-// is short, and its page query counts by walking it.
+// ones). The patient dimension keeps no counts: a patient's index is short, and its page query
+// counts by walking it.
 void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = false) {
   // The entries of an appointment this batch created cannot exist in the database yet.
   const bool fresh = delta > 0 && txn.new_in_batch(key::appointment(a.id));
@@ -35,7 +52,19 @@ void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = f
       } else {
         txn.put(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
       }
-      if (dim != Dim::patient) txn.add(key::appt_count(dim, value, status), delta);
+    }
+  }
+}
+
+// index() with the counts: adds or removes `a` in every index.
+void enter(Txn& txn, const AppointmentRecord& a, int delta) {
+  index(txn, a, delta);
+  for (const auto& [dim, value] : {std::pair{Dim::all, std::string_view()},
+                                   std::pair{Dim::doctor, std::string_view(a.doctor_id)}}) {
+    if (delta > 0) {
+      count(txn, dim, value, 1, std::nullopt, a.status);
+    } else {
+      count(txn, dim, value, -1, a.status, std::nullopt);
     }
   }
 }
@@ -57,13 +86,16 @@ struct AppointmentApplier {
     if (!a) return;
     // Same start: the across-status entries stay as they are.
     index(c.txn, *a, -1, true);
+    const dm::AppointmentStatus from = a->status;
     a->status = to;
     index(c.txn, *a, 1, true);
+    count(c.txn, Dim::all, {}, 0, from, to);
+    count(c.txn, Dim::doctor, a->doctor_id, 0, from, to);
     touch(*a);
   }
 
   void operator()(const dm::AppointmentBooked& e) {
-    if (auto old = load(e.appointment_id)) index(c.txn, *old, -1);
+    if (auto old = load(e.appointment_id)) enter(c.txn, *old, -1);
     AppointmentRecord a;
     a.id = e.appointment_id;
     a.number = e.number;
@@ -75,7 +107,7 @@ struct AppointmentApplier {
     a.consultation_type = e.consultation_type;
     a.fee = e.fee;
     a.created_at = c.raw.time;
-    index(c.txn, a, 1);
+    enter(c.txn, a, 1);
     touch(a);
   }
   void operator()(const dm::AppointmentConfirmed& e) {
@@ -103,10 +135,13 @@ struct AppointmentApplier {
     auto a = load(e.appointment_id);
     if (!a) return;
     index(c.txn, *a, -1);
+    const dm::AppointmentStatus from = a->status;
     a->start = e.new_start;
     a->end = e.new_end;
     a->status = e.new_status;
     index(c.txn, *a, 1);
+    count(c.txn, Dim::all, {}, 0, from, a->status);
+    count(c.txn, Dim::doctor, a->doctor_id, 0, from, a->status);
     touch(*a);
   }
   template <class Other>

@@ -108,9 +108,10 @@ std::string appt_index(Dim dim, std::string_view value, std::uint8_t status, dom
   return k;
 }
 
-std::string appt_count(Dim dim, std::string_view value, std::uint8_t status) {
-  std::string k = appt_index_prefix(dim, value, status);
-  k[0] = 'n';
+std::string appt_count(Dim dim, std::string_view value) {
+  std::string k = table('n');
+  key_u8(k, static_cast<std::uint8_t>(dim));
+  key_str(k, value);
   return k;
 }
 

@@ -18,7 +18,7 @@
 //               'a' s(appointment) -> start, whether it takes capacity
 //   appointments'A' s(appointment)                    -> AppointmentRecord
 //               'x' u8(dim) s(dim value) u8(status|all) i(start) s(appointment) -> doctor id
-//               'n' u8(dim) s(dim value) u8(status|all) -> count (clinic and doctor dims only)
+//               'n' u8(dim) s(dim value)              -> IndexCounts (clinic and doctor dims only)
 //   queues      'W' s(walk-in) -> WalkinRecord;  'w' s(doctor) i(date) u8(called?0:1)
 //                                 u8(2-urgency) u(arrival) s(walk-in) -> "" (waiting or called)
 //               'L' s(entry) -> WaitlistRecord;  'l' s(doctor) i(date) u(priority order)

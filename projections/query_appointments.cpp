@@ -82,8 +82,11 @@ AppointmentPage appointments(const ReadView& store, const AppointmentFilter& fil
   // A patient's index has no stored counts (it is short): its walk counts every entry.
   const bool exact = !filter.date && !doctor_filter && dim != Dim::patient;
   if (exact) {
-    const auto n = store.get(key::appt_count(dim, value, status));
-    out.total = n ? decode_count(*n) : 0;
+    const auto bytes = store.get(key::appt_count(dim, value));
+    const auto counts = bytes ? decode_index_counts(*bytes) : std::nullopt;
+    if (counts) {
+      out.total = filter.status ? counts->by_status[status % kStatusCount] : counts->any;
+    }
   }
   const std::int64_t skip = static_cast<std::int64_t>(paging.page - 1) * paging.per_page;
   std::int64_t matched = 0;
