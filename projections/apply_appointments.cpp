@@ -33,27 +33,31 @@ void count(Txn& txn, Dim dim, std::string_view value, int any,
   }
 }
 
-// Adds (`delta` 1) or removes (-1) the index entries of `a` (all of them, or only the per-status
-// ones). The patient dimension keeps no counts: a patient's index is short, and its page query
-// counts by walking it.
+// Adds (`delta` 1) or removes (-1) the index entries of `a`: all of them, or with `status_only`
+// those a status change moves. The clinic-wide and doctor indexes have an entry across statuses
+// and one per status; a patient's index is short, so it has only the former, with the status in
+// its value (patient_entry), and its page query filters and counts by walking it.
 void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = false) {
   // The entries of an appointment this batch created cannot exist in the database yet.
   const bool fresh = delta > 0 && txn.new_in_batch(key::appointment(a.id));
-  const std::pair<Dim, std::string_view> dims[] = {
-      {Dim::all, {}}, {Dim::doctor, a.doctor_id}, {Dim::patient, a.patient_id}};
-  for (const auto& [dim, value] : dims) {
-    for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
-      if (status_only && status == key::kAnyStatus) continue;
-      std::string k = key::appt_index(dim, value, status, a.start, a.id);
-      if (delta < 0) {
-        txn.del(std::move(k));
-      } else if (fresh) {
-        txn.put_new(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
-      } else {
-        txn.put(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
-      }
+  const auto write = [&](std::string k, std::string value) {
+    if (delta < 0) {
+      txn.del(std::move(k));
+    } else if (fresh) {
+      txn.put_new(std::move(k), std::move(value));
+    } else {
+      txn.put(std::move(k), std::move(value));
     }
+  };
+  for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
+    if (status_only && status == key::kAnyStatus) continue;
+    write(key::appt_index(Dim::all, {}, status, a.start, a.id), a.doctor_id);
+    write(key::appt_index(Dim::doctor, a.doctor_id, status, a.start, a.id), {});
   }
+  // A status change rewrites the patient's entry in place: removing it first is not needed.
+  if (status_only && delta < 0) return;
+  write(key::appt_index(Dim::patient, a.patient_id, key::kAnyStatus, a.start, a.id),
+        key::patient_entry(a.status, a.doctor_id));
 }
 
 // index() with the counts: adds or removes `a` in every index.

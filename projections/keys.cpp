@@ -115,6 +115,12 @@ std::string appt_count(Dim dim, std::string_view value) {
   return k;
 }
 
+std::string patient_entry(domain::AppointmentStatus status, std::string_view doctor_id) {
+  std::string v(1, static_cast<char>(status));
+  v.append(doctor_id);
+  return v;
+}
+
 std::string walkin(std::string_view id) {
   std::string k = table('W');
   key_str(k, id);

@@ -56,7 +56,10 @@ AppointmentPage appointments(const ReadView& store, const AppointmentFilter& fil
     value = filter.doctor_id;
   }
   const bool doctor_filter = !filter.doctor_id.empty() && dim != Dim::doctor;
-  const std::string prefix = key::appt_index_prefix(dim, value, status);
+  // A patient's index has no per-status entries: its values carry the status (patient_entry).
+  const bool status_filter = filter.status && dim == Dim::patient;
+  const std::string prefix =
+      key::appt_index_prefix(dim, value, dim == Dim::patient ? key::kAnyStatus : status);
 
   ZoneCache zones{store, {}};
   std::string from_key;
@@ -97,10 +100,15 @@ AppointmentPage appointments(const ReadView& store, const AppointmentFilter& fil
     const dm::Instant start = instant_of(kr.i64());
     const std::string_view id = kr.str();
     if (hi && start >= *hi && dim != Dim::patient) return false;
-    if (doctor_filter && v != filter.doctor_id) return true;
+    // The entry's doctor: the index's own, or its value (after the status in a patient's).
+    const std::string_view entry_doctor = dim == Dim::doctor    ? std::string_view(value)
+                                          : dim == Dim::patient ? v.substr(1)
+                                                                : v;
+    if (status_filter && (v.empty() || static_cast<std::uint8_t>(v[0]) != status)) return true;
+    if (doctor_filter && entry_doctor != filter.doctor_id) return true;
     if (lo && (start < *lo || start >= *hi)) return true;
     if (filter.date && filter.doctor_id.empty()) {
-      const std::string doctor_id = dim == Dim::doctor ? value : std::string(v);
+      const std::string doctor_id(entry_doctor);
       const date::time_zone* zone = zones.of(doctor_id);
       if (zone == nullptr || dm::local_date_of(start, *zone) != *filter.date) return true;
     }
