@@ -188,20 +188,27 @@ void apply_appointments(const EventContext& c, const domain::Event& e) {
 void apply_history(const EventContext& c, const domain::Event& e) {
   const std::string_view id = std::visit(HistoryOwner{}, e);
   if (id.empty()) return;
-  // The dump() of {"type", "time", "actor": {"sub", "role"}, "data"} written out directly (keys
-  // in nlohmann's sorted order), without first copying `data` into a new document.
-  std::string entry = R"({"actor":{"role":)";
-  append_json_string(entry, c.raw.actor.role);
-  entry += R"(,"sub":)";
-  append_json_string(entry, c.raw.actor.sub);
-  entry += R"(},"data":)";
-  entry += c.raw.data.dump();
-  entry += R"(,"time":)";
-  append_json_string(entry, c.raw.time);
-  entry += R"(,"type":)";
-  append_json_string(entry, c.raw.type);
-  entry += '}';
-  c.txn.put(key::history(id, c.version), std::move(entry));
+  // The appointment's history is one JSON array, the dump() of each event's {"type", "time",
+  // "actor": {"sub", "role"}, "data"} appended in log order: one key per appointment rather than
+  // one per event. Each entry is written out directly (keys in nlohmann's sorted order), without
+  // first copying `data` into a new document.
+  std::string& entries = c.txn.edit(key::history(id));
+  if (entries.empty()) {
+    entries = '[';
+  } else {
+    entries.back() = ',';  // in place of the closing bracket
+  }
+  entries += R"({"actor":{"role":)";
+  append_json_string(entries, c.raw.actor.role);
+  entries += R"(,"sub":)";
+  append_json_string(entries, c.raw.actor.sub);
+  entries += R"(},"data":)";
+  entries += c.raw.data.dump();
+  entries += R"(,"time":)";
+  append_json_string(entries, c.raw.time);
+  entries += R"(,"type":)";
+  append_json_string(entries, c.raw.type);
+  entries += "}]";
 }
 
 }  // namespace docket::projections::detail

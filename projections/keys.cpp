@@ -233,15 +233,9 @@ std::string global_patient_count() {
   return table('g');
 }
 
-std::string history_prefix(std::string_view appointment_id) {
+std::string history(std::string_view appointment_id) {
   std::string k = table('E');
   key_str(k, appointment_id);
-  return k;
-}
-
-std::string history(std::string_view appointment_id, std::uint64_t stream_version) {
-  std::string k = history_prefix(appointment_id);
-  key_u64(k, stream_version);
   return k;
 }
 

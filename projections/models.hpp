@@ -29,7 +29,7 @@
 //   stats       'S' s(doctor) -> DoctorStats;  'T' s(appointment) -> StatsMirror
 //               'U' s(doctor) i(start) s(appointment) -> u8(status)
 //               'P' s(doctor) s(patient) -> "";  'G' s(patient) -> "";  'g' -> count of 'G'
-//   history     'E' s(appointment) u(stream version) -> {"type","time","actor","data"} JSON
+//   history     'E' s(appointment) -> JSON array of {"type","time","actor","data"}, log order
 //
 // Patient ids appear in keys (they are identifiers); a patient's free text never does.
 

@@ -150,18 +150,12 @@ nlohmann::json to_json(const AppointmentPage& p) {
 }
 
 Result<nlohmann::json> appointment_history(const ReadView& store, std::string_view id) {
-  nlohmann::json events = nlohmann::json::array();
-  bool bad = false;
-  store.scan(key::history_prefix(id), {}, [&](std::string_view, std::string_view v) {
-    auto j = nlohmann::json::parse(v, nullptr, false);
-    if (j.is_discarded()) {
-      bad = true;
-      return false;
-    }
-    events.push_back(std::move(j));
-    return true;
-  });
-  if (bad) return error(errc::corrupt, "stored history does not parse");
+  const auto bytes = store.get(key::history(id));
+  if (!bytes) return error(errc::not_found, "unknown appointment");
+  auto events = nlohmann::json::parse(*bytes, nullptr, false);
+  if (events.is_discarded() || !events.is_array()) {
+    return error(errc::corrupt, "stored history does not parse");
+  }
   if (events.empty()) return error(errc::not_found, "unknown appointment");
   return nlohmann::json{{"appointment_id", id}, {"events", std::move(events)}};
 }

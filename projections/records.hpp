@@ -159,8 +159,7 @@ std::string doctor_patient(std::string_view doctor_id, std::string_view patient_
 std::string doctor_patient_prefix(std::string_view doctor_id);
 std::string global_patient(std::string_view patient_id);
 std::string global_patient_count();
-std::string history_prefix(std::string_view appointment_id);
-std::string history(std::string_view appointment_id, std::uint64_t stream_version);
+std::string history(std::string_view appointment_id);
 }  // namespace key
 
 // The smallest key greater than every key starting with `prefix` (for iterate_upper_bound).

@@ -66,6 +66,22 @@ void Txn::del(std::string key) {
   set(std::move(key), std::nullopt, false);
 }
 
+std::string& Txn::edit(std::string key) {
+  if (state_ != nullptr) return (*state_)[std::move(key)];
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    get(key);  // what the database holds, so that the batch knows the value before it
+    it = pending_.find(key);
+    if (it == pending_.end()) {  // the read failed (failed() is true now)
+      it = pending_.emplace(std::move(key), Entry{std::nullopt, Before::unknown, false}).first;
+    }
+  }
+  Entry& e = it->second;
+  e.changed = true;
+  if (!e.value) e.value.emplace();
+  return *e.value;
+}
+
 bool Txn::new_in_batch(std::string_view key) const {
   const auto it = pending_.find(key);
   return it != pending_.end() && it->second.before == Before::absent;

@@ -51,6 +51,10 @@ class Txn {
   // this batch created: new_in_batch() of the record's key).
   void put_new(std::string key, std::string value);
   void del(std::string key);
+  // The value of `key` to change in place (an empty string when absent, which then becomes
+  // present): put() without copying the value out and back. The reference is valid until the
+  // next call on this Txn.
+  std::string& edit(std::string key);
   // True when `key` is known not to have existed before this batch (it may exist now).
   bool new_in_batch(std::string_view key) const;
   // Adds `delta` to an 8-byte counter (absent = 0); a counter that reaches 0 is deleted so that
