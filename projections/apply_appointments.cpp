@@ -21,7 +21,7 @@ std::uint8_t status_byte(dm::AppointmentStatus s) {
 void count(Txn& txn, Dim dim, std::string_view value, int any,
            std::optional<dm::AppointmentStatus> from, std::optional<dm::AppointmentStatus> to) {
   std::string k = key::appt_count(dim, value);
-  const auto bytes = txn.get(k);
+  const auto bytes = txn.find(k);
   IndexCounts n = bytes ? decode_index_counts(*bytes).value_or(IndexCounts{}) : IndexCounts{};
   n.any += any;
   if (from) n.by_status[static_cast<std::size_t>(*from) % kStatusCount] -= 1;
@@ -77,7 +77,7 @@ struct AppointmentApplier {
   const EventContext& c;
 
   std::optional<AppointmentRecord> load(std::string_view id) {
-    const auto bytes = c.txn.get(key::appointment(id));
+    const auto bytes = c.txn.find(key::appointment(id));
     return bytes ? decode_appointment(*bytes) : std::nullopt;
   }
   void touch(AppointmentRecord& a) {

@@ -7,27 +7,27 @@
 
 namespace docket::projections {
 
-std::optional<std::string> Txn::get(std::string_view key) {
+const std::string* Txn::find(std::string_view key) {
   if (state_ != nullptr) {
     const auto it = state_->find(key);
-    if (it == state_->end()) return std::nullopt;
-    return it->second;
+    return it == state_->end() ? nullptr : &it->second;
   }
-  const auto it = pending_.find(key);
-  if (it != pending_.end()) return it->second.value;
-  std::string value;
-  const rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) {
-    pending_.emplace(std::string(key), Entry{std::nullopt, Before::absent, false});
-    return std::nullopt;
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    std::string value;
+    const rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) {
+      pending_.emplace(std::string(key), Entry{std::nullopt, Before::absent, false});
+      return nullptr;
+    }
+    if (!s.ok()) {
+      failed_ = true;
+      return nullptr;
+    }
+    it = pending_.emplace(std::string(key), Entry{std::move(value), Before::present, false}).first;
   }
-  if (!s.ok()) {
-    failed_ = true;
-    return std::nullopt;
-  }
-  pending_.emplace(std::string(key), Entry{value, Before::present, false});
-  return value;
+  return it->second.value ? &*it->second.value : nullptr;
 }
 
 void Txn::set(std::string key, std::optional<std::string> value, bool is_new) {
@@ -70,7 +70,7 @@ std::string& Txn::edit(std::string key) {
   if (state_ != nullptr) return (*state_)[std::move(key)];
   auto it = pending_.find(key);
   if (it == pending_.end()) {
-    get(key);  // what the database holds, so that the batch knows the value before it
+    find(key);  // what the database holds, so that the batch knows the value before it
     it = pending_.find(key);
     if (it == pending_.end()) {  // the read failed (failed() is true now)
       it = pending_.emplace(std::move(key), Entry{std::nullopt, Before::unknown, false}).first;
@@ -89,7 +89,7 @@ bool Txn::new_in_batch(std::string_view key) const {
 
 void Txn::add(std::string key, std::int64_t delta) {
   if (delta == 0) return;
-  const auto current = get(key);
+  const std::string* current = find(key);
   const std::int64_t next = (current ? decode_count(*current) : 0) + delta;
   if (next == 0) {
     del(std::move(key));

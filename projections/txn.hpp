@@ -38,14 +38,22 @@ using MemoryState = std::unordered_map<std::string, std::string, KeyHash, std::e
 
 class Txn {
  public:
-  explicit Txn(rocksdb::DB& db) : db_(&db) {}
+  // A batch of the projector's size touches a few thousand keys: the table is sized once for
+  // them rather than rehashed as it grows.
+  explicit Txn(rocksdb::DB& db) : db_(&db) { pending_.reserve(8192); }
   // Direct mode: reads and changes go straight to `state`; write_to() has nothing to write.
   explicit Txn(MemoryState& state) : state_(&state) {}
 
   // The value of `key` as this batch sees it; nullopt when absent. A RocksDB read error other
   // than not-found marks the Txn failed (failed() true) and reads as absent.
-  std::optional<std::string> get(std::string_view key);
-  bool exists(std::string_view key) { return get(key).has_value(); }
+  std::optional<std::string> get(std::string_view key) {
+    const std::string* value = find(key);
+    return value ? std::optional<std::string>(*value) : std::nullopt;
+  }
+  // get() without the copy: the value, or nullptr when absent, valid until the next change of
+  // this Txn.
+  const std::string* find(std::string_view key);
+  bool exists(std::string_view key) { return find(key) != nullptr; }
   void put(std::string key, std::string value);
   // put() of a key the caller knows did not exist before this batch (an index entry of a record
   // this batch created: new_in_batch() of the record's key).
