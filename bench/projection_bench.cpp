@@ -4,7 +4,8 @@
 // Events are synthetic but realistic: 100 doctors (weekday schedules, 20-minute slots of
 // capacity 2) whose streams interleave bookings (with and without holds), confirmations,
 // check-ins, starts, completions, cancellations, no-shows, reschedules and walk-ins.
-// DOCKET_BENCH_REBUILD_EVENTS sets the size of the rebuilt log (default 200,000).
+// DOCKET_BENCH_REBUILD_EVENTS sets the size of the rebuilt log (default 200,000),
+// DOCKET_BENCH_APPLY_BATCHES the number of applied batches (default 300).
 
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
@@ -201,7 +202,11 @@ void BM_ProjectionApply(benchmark::State& state) {
   store = error(errc::closed, "done");
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_ProjectionApply)->Unit(benchmark::kMillisecond)->Iterations(300);
+int apply_batches() {
+  const char* v = std::getenv("DOCKET_BENCH_APPLY_BATCHES");
+  return v ? std::atoi(v) : 300;
+}
+BENCHMARK(BM_ProjectionApply)->Unit(benchmark::kMillisecond)->Iterations(apply_batches());
 
 std::size_t rebuild_events() {
   const char* v = std::getenv("DOCKET_BENCH_REBUILD_EVENTS");

@@ -16,26 +16,59 @@ std::uint8_t status_byte(dm::AppointmentStatus s) {
   return static_cast<std::uint8_t>(s);
 }
 
-// Adds (`delta` 1) or removes (-1) the index entries of `a` (all of them, or only the per-status
-// ones) and moves the counts with them. The patient dimension keeps no counts: a patient's index
-// is short, and its page query counts by walking it.
+// Moves the counts of one index: `any` across statuses, -1 for status `from` and +1 for `to`
+// (either may be nullopt). Counts that all reach 0 are deleted: an empty model holds no keys.
+void count(Txn& txn, Dim dim, std::string_view value, int any,
+           std::optional<dm::AppointmentStatus> from, std::optional<dm::AppointmentStatus> to) {
+  std::string k = key::appt_count(dim, value);
+  const auto bytes = txn.find(k);
+  IndexCounts n = bytes ? decode_index_counts(*bytes).value_or(IndexCounts{}) : IndexCounts{};
+  n.any += any;
+  if (from) n.by_status[static_cast<std::size_t>(*from) % kStatusCount] -= 1;
+  if (to) n.by_status[static_cast<std::size_t>(*to) % kStatusCount] += 1;
+  if (n.empty()) {
+    txn.del(std::move(k));
+  } else {
+    txn.put(std::move(k), encode(n));
+  }
+}
+
+// Adds (`delta` 1) or removes (-1) the index entries of `a`: all of them, or with `status_only`
+// those a status change moves. The clinic-wide and doctor indexes have an entry across statuses
+// and one per status; a patient's index is short, so it has only the former, with the status in
+// its value (patient_entry), and its page query filters and counts by walking it.
 void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = false) {
   // The entries of an appointment this batch created cannot exist in the database yet.
   const bool fresh = delta > 0 && txn.new_in_batch(key::appointment(a.id));
-  const std::pair<Dim, std::string_view> dims[] = {
-      {Dim::all, {}}, {Dim::doctor, a.doctor_id}, {Dim::patient, a.patient_id}};
-  for (const auto& [dim, value] : dims) {
-    for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
-      if (status_only && status == key::kAnyStatus) continue;
-      std::string k = key::appt_index(dim, value, status, a.start, a.id);
-      if (delta < 0) {
-        txn.del(std::move(k));
-      } else if (fresh) {
-        txn.put_new(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
-      } else {
-        txn.put(std::move(k), dim == Dim::doctor ? std::string() : a.doctor_id);
-      }
-      if (dim != Dim::patient) txn.add(key::appt_count(dim, value, status), delta);
+  const auto write = [&](std::string k, std::string value) {
+    if (delta < 0) {
+      txn.del(std::move(k));
+    } else if (fresh) {
+      txn.put_new(std::move(k), std::move(value));
+    } else {
+      txn.put(std::move(k), std::move(value));
+    }
+  };
+  for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
+    if (status_only && status == key::kAnyStatus) continue;
+    write(key::appt_index(Dim::all, {}, status, a.start, a.id), a.doctor_id);
+    write(key::appt_index(Dim::doctor, a.doctor_id, status, a.start, a.id), {});
+  }
+  // A status change rewrites the patient's entry in place: removing it first is not needed.
+  if (status_only && delta < 0) return;
+  write(key::appt_index(Dim::patient, a.patient_id, key::kAnyStatus, a.start, a.id),
+        key::patient_entry(a.status, a.doctor_id));
+}
+
+// index() with the counts: adds or removes `a` in every index.
+void enter(Txn& txn, const AppointmentRecord& a, int delta) {
+  index(txn, a, delta);
+  for (const auto& [dim, value] : {std::pair{Dim::all, std::string_view()},
+                                   std::pair{Dim::doctor, std::string_view(a.doctor_id)}}) {
+    if (delta > 0) {
+      count(txn, dim, value, 1, std::nullopt, a.status);
+    } else {
+      count(txn, dim, value, -1, a.status, std::nullopt);
     }
   }
 }
@@ -44,7 +77,7 @@ struct AppointmentApplier {
   const EventContext& c;
 
   std::optional<AppointmentRecord> load(std::string_view id) {
-    const auto bytes = c.txn.get(key::appointment(id));
+    const auto bytes = c.txn.find(key::appointment(id));
     return bytes ? decode_appointment(*bytes) : std::nullopt;
   }
   void touch(AppointmentRecord& a) {
@@ -57,13 +90,16 @@ struct AppointmentApplier {
     if (!a) return;
     // Same start: the across-status entries stay as they are.
     index(c.txn, *a, -1, true);
+    const dm::AppointmentStatus from = a->status;
     a->status = to;
     index(c.txn, *a, 1, true);
+    count(c.txn, Dim::all, {}, 0, from, to);
+    count(c.txn, Dim::doctor, a->doctor_id, 0, from, to);
     touch(*a);
   }
 
   void operator()(const dm::AppointmentBooked& e) {
-    if (auto old = load(e.appointment_id)) index(c.txn, *old, -1);
+    if (auto old = load(e.appointment_id)) enter(c.txn, *old, -1);
     AppointmentRecord a;
     a.id = e.appointment_id;
     a.number = e.number;
@@ -75,7 +111,7 @@ struct AppointmentApplier {
     a.consultation_type = e.consultation_type;
     a.fee = e.fee;
     a.created_at = c.raw.time;
-    index(c.txn, a, 1);
+    enter(c.txn, a, 1);
     touch(a);
   }
   void operator()(const dm::AppointmentConfirmed& e) {
@@ -103,10 +139,13 @@ struct AppointmentApplier {
     auto a = load(e.appointment_id);
     if (!a) return;
     index(c.txn, *a, -1);
+    const dm::AppointmentStatus from = a->status;
     a->start = e.new_start;
     a->end = e.new_end;
     a->status = e.new_status;
     index(c.txn, *a, 1);
+    count(c.txn, Dim::all, {}, 0, from, a->status);
+    count(c.txn, Dim::doctor, a->doctor_id, 0, from, a->status);
     touch(*a);
   }
   template <class Other>
@@ -149,20 +188,28 @@ void apply_appointments(const EventContext& c, const domain::Event& e) {
 void apply_history(const EventContext& c, const domain::Event& e) {
   const std::string_view id = std::visit(HistoryOwner{}, e);
   if (id.empty()) return;
-  // The dump() of {"type", "time", "actor": {"sub", "role"}, "data"} written out directly (keys
-  // in nlohmann's sorted order), without first copying `data` into a new document.
-  std::string entry = R"({"actor":{"role":)";
-  append_json_string(entry, c.raw.actor.role);
-  entry += R"(,"sub":)";
-  append_json_string(entry, c.raw.actor.sub);
-  entry += R"(},"data":)";
-  entry += c.raw.data.dump();
-  entry += R"(,"time":)";
-  append_json_string(entry, c.raw.time);
-  entry += R"(,"type":)";
-  append_json_string(entry, c.raw.type);
-  entry += '}';
-  c.txn.put(key::history(id, c.version), std::move(entry));
+  // The appointment's history is one JSON array, the dump() of each event's {"type", "time",
+  // "actor": {"sub", "role"}, "data"} appended in log order: one key per appointment rather than
+  // one per event. Each entry is written out directly (keys in nlohmann's sorted order), without
+  // first copying `data` into a new document.
+  c.txn.edit(key::history(id), [&c](std::string& entries) {
+    if (entries.empty()) {
+      entries = '[';
+    } else {
+      entries.back() = ',';  // in place of the closing bracket
+    }
+    entries += R"({"actor":{"role":)";
+    append_json_string(entries, c.raw.actor.role);
+    entries += R"(,"sub":)";
+    append_json_string(entries, c.raw.actor.sub);
+    entries += R"(},"data":)";
+    entries += c.raw.data.dump();
+    entries += R"(,"time":)";
+    append_json_string(entries, c.raw.time);
+    entries += R"(,"type":)";
+    append_json_string(entries, c.raw.type);
+    entries += "}]";
+  });
 }
 
 }  // namespace docket::projections::detail

@@ -20,7 +20,7 @@ struct AvailabilityApplier {
     std::string k = key::occupancy(c.doctor_id, start);
     std::int64_t b = 0;
     std::int64_t h = 0;
-    if (const auto bytes = c.txn.get(k)) {
+    if (const auto bytes = c.txn.find(k)) {
       Reader r(*bytes);
       b = r.i64();
       h = r.i64();
@@ -35,7 +35,7 @@ struct AvailabilityApplier {
   }
   // A reservation (hold or offer) keyed in table H or F: ends it when it is live.
   void end_reservation(std::string k) {
-    const auto bytes = c.txn.get(k);
+    const auto bytes = c.txn.find(k);
     if (!bytes) return;
     occupy(instant_of(decode_count(*bytes)), 0, -1);
     c.txn.del(std::move(k));
@@ -49,7 +49,7 @@ struct AvailabilityApplier {
   std::optional<std::pair<dm::Instant, bool>> appointment(std::string_view id) {
     std::string k = "a";
     key_str(k, id);
-    const auto bytes = c.txn.get(k);
+    const auto bytes = c.txn.find(k);
     if (!bytes) return std::nullopt;
     Reader r(*bytes);
     const dm::Instant start = instant_of(r.i64());

@@ -37,7 +37,7 @@ struct DoctorApplier {
   const EventContext& c;
 
   std::optional<DoctorRecord> load() {
-    const auto bytes = c.txn.get(key::doctor(c.doctor_id));
+    const auto bytes = c.txn.find(key::doctor(c.doctor_id));
     return bytes ? decode_doctor(*bytes) : std::nullopt;
   }
   void save(const DoctorRecord& d) { c.txn.put(key::doctor(c.doctor_id), encode(d)); }

@@ -15,7 +15,7 @@ struct QueueApplier {
   const EventContext& c;
 
   std::optional<WalkinRecord> walkin(std::string_view id) {
-    const auto bytes = c.txn.get(key::walkin(id));
+    const auto bytes = c.txn.find(key::walkin(id));
     return bytes ? decode_walkin(*bytes) : std::nullopt;
   }
   // A queue entry of a walk-in this batch registered cannot exist in the database yet.
@@ -39,7 +39,7 @@ struct QueueApplier {
   }
 
   std::optional<WaitlistRecord> entry(std::string_view id) {
-    const auto bytes = c.txn.get(key::waitlist(id));
+    const auto bytes = c.txn.find(key::waitlist(id));
     return bytes ? decode_waitlist(*bytes) : std::nullopt;
   }
   void save(const WaitlistRecord& e) { c.txn.put(key::waitlist(e.id), encode(e)); }

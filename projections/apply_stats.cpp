@@ -16,7 +16,7 @@ struct StatsApplier {
   const EventContext& c;
 
   DoctorStats load_stats() {
-    const auto bytes = c.txn.get(key::stats(c.doctor_id));
+    const auto bytes = c.txn.find(key::stats(c.doctor_id));
     if (!bytes) return {};
     return decode_stats(*bytes).value_or(DoctorStats{});
   }
@@ -24,7 +24,7 @@ struct StatsApplier {
   std::size_t slot(dm::AppointmentStatus s) { return static_cast<std::size_t>(s) % kStatusCount; }
 
   std::optional<StatsMirror> mirror(std::string_view id) {
-    const auto bytes = c.txn.get(key::stats_mirror(id));
+    const auto bytes = c.txn.find(key::stats_mirror(id));
     return bytes ? decode_mirror(*bytes) : std::nullopt;
   }
   void save_mirror(std::string_view id, const StatsMirror& m) {

@@ -108,10 +108,17 @@ std::string appt_index(Dim dim, std::string_view value, std::uint8_t status, dom
   return k;
 }
 
-std::string appt_count(Dim dim, std::string_view value, std::uint8_t status) {
-  std::string k = appt_index_prefix(dim, value, status);
-  k[0] = 'n';
+std::string appt_count(Dim dim, std::string_view value) {
+  std::string k = table('n');
+  key_u8(k, static_cast<std::uint8_t>(dim));
+  key_str(k, value);
   return k;
+}
+
+std::string patient_entry(domain::AppointmentStatus status, std::string_view doctor_id) {
+  std::string v(1, static_cast<char>(status));
+  v.append(doctor_id);
+  return v;
 }
 
 std::string walkin(std::string_view id) {
@@ -226,15 +233,9 @@ std::string global_patient_count() {
   return table('g');
 }
 
-std::string history_prefix(std::string_view appointment_id) {
+std::string history(std::string_view appointment_id) {
   std::string k = table('E');
   key_str(k, appointment_id);
-  return k;
-}
-
-std::string history(std::string_view appointment_id, std::uint64_t stream_version) {
-  std::string k = history_prefix(appointment_id);
-  key_u64(k, stream_version);
   return k;
 }
 

@@ -18,7 +18,9 @@
 //               'a' s(appointment) -> start, whether it takes capacity
 //   appointments'A' s(appointment)                    -> AppointmentRecord
 //               'x' u8(dim) s(dim value) u8(status|all) i(start) s(appointment) -> doctor id
-//               'n' u8(dim) s(dim value) u8(status|all) -> count (clinic and doctor dims only)
+//                   (clinic-wide), "" (doctor); a patient's has u8(all) entries only, whose
+//                   value is u8(status) then the doctor id
+//               'n' u8(dim) s(dim value)              -> IndexCounts (clinic and doctor dims only)
 //   queues      'W' s(walk-in) -> WalkinRecord;  'w' s(doctor) i(date) u8(called?0:1)
 //                                 u8(2-urgency) u(arrival) s(walk-in) -> "" (waiting or called)
 //               'L' s(entry) -> WaitlistRecord;  'l' s(doctor) i(date) u(priority order)
@@ -27,7 +29,7 @@
 //   stats       'S' s(doctor) -> DoctorStats;  'T' s(appointment) -> StatsMirror
 //               'U' s(doctor) i(start) s(appointment) -> u8(status)
 //               'P' s(doctor) s(patient) -> "";  'G' s(patient) -> "";  'g' -> count of 'G'
-//   history     'E' s(appointment) u(stream version) -> {"type","time","actor","data"} JSON
+//   history     'E' s(appointment) -> JSON array of {"type","time","actor","data"}, log order
 //
 // Patient ids appear in keys (they are identifiers); a patient's free text never does.
 

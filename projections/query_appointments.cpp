@@ -56,7 +56,10 @@ AppointmentPage appointments(const ReadView& store, const AppointmentFilter& fil
     value = filter.doctor_id;
   }
   const bool doctor_filter = !filter.doctor_id.empty() && dim != Dim::doctor;
-  const std::string prefix = key::appt_index_prefix(dim, value, status);
+  // A patient's index has no per-status entries: its values carry the status (patient_entry).
+  const bool status_filter = filter.status && dim == Dim::patient;
+  const std::string prefix =
+      key::appt_index_prefix(dim, value, dim == Dim::patient ? key::kAnyStatus : status);
 
   ZoneCache zones{store, {}};
   std::string from_key;
@@ -82,8 +85,11 @@ AppointmentPage appointments(const ReadView& store, const AppointmentFilter& fil
   // A patient's index has no stored counts (it is short): its walk counts every entry.
   const bool exact = !filter.date && !doctor_filter && dim != Dim::patient;
   if (exact) {
-    const auto n = store.get(key::appt_count(dim, value, status));
-    out.total = n ? decode_count(*n) : 0;
+    const auto bytes = store.get(key::appt_count(dim, value));
+    const auto counts = bytes ? decode_index_counts(*bytes) : std::nullopt;
+    if (counts) {
+      out.total = filter.status ? counts->by_status[status % kStatusCount] : counts->any;
+    }
   }
   const std::int64_t skip = static_cast<std::int64_t>(paging.page - 1) * paging.per_page;
   std::int64_t matched = 0;
@@ -94,10 +100,15 @@ AppointmentPage appointments(const ReadView& store, const AppointmentFilter& fil
     const dm::Instant start = instant_of(kr.i64());
     const std::string_view id = kr.str();
     if (hi && start >= *hi && dim != Dim::patient) return false;
-    if (doctor_filter && v != filter.doctor_id) return true;
+    // The entry's doctor: the index's own, or its value (after the status in a patient's).
+    const std::string_view entry_doctor = dim == Dim::doctor    ? std::string_view(value)
+                                          : dim == Dim::patient ? v.substr(1)
+                                                                : v;
+    if (status_filter && (v.empty() || static_cast<std::uint8_t>(v[0]) != status)) return true;
+    if (doctor_filter && entry_doctor != filter.doctor_id) return true;
     if (lo && (start < *lo || start >= *hi)) return true;
     if (filter.date && filter.doctor_id.empty()) {
-      const std::string doctor_id = dim == Dim::doctor ? value : std::string(v);
+      const std::string doctor_id(entry_doctor);
       const date::time_zone* zone = zones.of(doctor_id);
       if (zone == nullptr || dm::local_date_of(start, *zone) != *filter.date) return true;
     }
@@ -139,18 +150,12 @@ nlohmann::json to_json(const AppointmentPage& p) {
 }
 
 Result<nlohmann::json> appointment_history(const ReadView& store, std::string_view id) {
-  nlohmann::json events = nlohmann::json::array();
-  bool bad = false;
-  store.scan(key::history_prefix(id), {}, [&](std::string_view, std::string_view v) {
-    auto j = nlohmann::json::parse(v, nullptr, false);
-    if (j.is_discarded()) {
-      bad = true;
-      return false;
-    }
-    events.push_back(std::move(j));
-    return true;
-  });
-  if (bad) return error(errc::corrupt, "stored history does not parse");
+  const auto bytes = store.get(key::history(id));
+  if (!bytes) return error(errc::not_found, "unknown appointment");
+  auto events = nlohmann::json::parse(*bytes, nullptr, false);
+  if (events.is_discarded() || !events.is_array()) {
+    return error(errc::corrupt, "stored history does not parse");
+  }
   if (events.empty()) return error(errc::not_found, "unknown appointment");
   return nlohmann::json{{"appointment_id", id}, {"events", std::move(events)}};
 }

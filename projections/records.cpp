@@ -271,6 +271,31 @@ std::optional<DoctorStats> decode_stats(std::string_view bytes) {
   return checked(r, s);
 }
 
+bool IndexCounts::empty() const {
+  if (any != 0) return false;
+  for (const std::int64_t n : by_status) {
+    if (n != 0) return false;
+  }
+  return true;
+}
+
+std::string encode(const IndexCounts& c) {
+  Writer w;
+  w.i64(c.any);
+  for (const std::int64_t n : c.by_status)
+    w.i64(n);
+  return w.take();
+}
+
+std::optional<IndexCounts> decode_index_counts(std::string_view bytes) {
+  Reader r(bytes);
+  IndexCounts c;
+  c.any = r.i64();
+  for (std::int64_t& n : c.by_status)
+    n = r.i64();
+  return checked(r, c);
+}
+
 std::string encode(const StatsMirror& m) {
   return Writer()
       .str(m.doctor_id)

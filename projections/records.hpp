@@ -95,6 +95,16 @@ struct DoctorStats {
 std::string encode(const DoctorStats& r);
 std::optional<DoctorStats> decode_stats(std::string_view bytes);
 
+// The counts of one appointment index (clinic-wide or one doctor's): every appointment, and per
+// status. One value per index, so that a status change moves both its counts in one write.
+struct IndexCounts {
+  std::int64_t any = 0;
+  std::array<std::int64_t, kStatusCount> by_status{};
+  bool empty() const;
+};
+std::string encode(const IndexCounts& r);
+std::optional<IndexCounts> decode_index_counts(std::string_view bytes);
+
 // What the stats model remembers of each appointment to move its counts on later events.
 struct StatsMirror {
   std::string doctor_id;
@@ -128,7 +138,9 @@ inline constexpr std::uint8_t kAnyStatus = 0xFF;
 std::string appt_index_prefix(Dim dim, std::string_view value, std::uint8_t status);
 std::string appt_index(Dim dim, std::string_view value, std::uint8_t status, domain::Instant start,
                        std::string_view id);
-std::string appt_count(Dim dim, std::string_view value, std::uint8_t status);
+std::string appt_count(Dim dim, std::string_view value);  // IndexCounts
+// The value of an entry of a patient's index: u8(status) then the doctor id.
+std::string patient_entry(domain::AppointmentStatus status, std::string_view doctor_id);
 std::string walkin(std::string_view id);
 std::string queue_prefix(std::string_view doctor_id, domain::LocalDate date);
 std::string queue_entry(const WalkinRecord& w);
@@ -147,8 +159,7 @@ std::string doctor_patient(std::string_view doctor_id, std::string_view patient_
 std::string doctor_patient_prefix(std::string_view doctor_id);
 std::string global_patient(std::string_view patient_id);
 std::string global_patient_count();
-std::string history_prefix(std::string_view appointment_id);
-std::string history(std::string_view appointment_id, std::uint64_t stream_version);
+std::string history(std::string_view appointment_id);
 }  // namespace key
 
 // The smallest key greater than every key starting with `prefix` (for iterate_upper_bound).

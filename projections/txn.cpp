@@ -7,27 +7,27 @@
 
 namespace docket::projections {
 
-std::optional<std::string> Txn::get(std::string_view key) {
+std::optional<std::string_view> Txn::find(std::string_view key) {
   if (state_ != nullptr) {
-    const auto value = state_->find(key);
-    if (!value) return std::nullopt;
-    return std::string(*value);
+    return state_->find(key);
   }
-  const auto it = pending_.find(key);
-  if (it != pending_.end()) return it->second.value;
-  std::string value;
-  const rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) {
-    pending_.emplace(std::string(key), Entry{std::nullopt, Before::absent, false});
-    return std::nullopt;
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    std::string value;
+    const rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) {
+      pending_.emplace(std::string(key), Entry{std::nullopt, Before::absent, false});
+      return std::nullopt;
+    }
+    if (!s.ok()) {
+      failed_ = true;
+      return std::nullopt;
+    }
+    it = pending_.emplace(std::string(key), Entry{std::move(value), Before::present, false}).first;
   }
-  if (!s.ok()) {
-    failed_ = true;
-    return std::nullopt;
-  }
-  pending_.emplace(std::string(key), Entry{value, Before::present, false});
-  return value;
+  if (!it->second.value) return std::nullopt;
+  return std::string_view(*it->second.value);
 }
 
 void Txn::set(std::string key, std::optional<std::string> value, bool is_new) {
@@ -66,6 +66,21 @@ void Txn::del(std::string key) {
   set(std::move(key), std::nullopt, false);
 }
 
+std::string& Txn::pending_value(std::string key) {
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    find(key);  // what the database holds, so that the batch knows the value before it
+    it = pending_.find(key);
+    if (it == pending_.end()) {  // the read failed (failed() is true now)
+      it = pending_.emplace(std::move(key), Entry{std::nullopt, Before::unknown, false}).first;
+    }
+  }
+  Entry& e = it->second;
+  e.changed = true;
+  if (!e.value) e.value.emplace();
+  return *e.value;
+}
+
 bool Txn::new_in_batch(std::string_view key) const {
   const auto it = pending_.find(key);
   return it != pending_.end() && it->second.before == Before::absent;
@@ -73,7 +88,7 @@ bool Txn::new_in_batch(std::string_view key) const {
 
 void Txn::add(std::string key, std::int64_t delta) {
   if (delta == 0) return;
-  const auto current = get(key);
+  const auto current = find(key);
   const std::int64_t next = (current ? decode_count(*current) : 0) + delta;
   if (next == 0) {
     del(std::move(key));

@@ -37,19 +37,40 @@ struct KeyHash {
 
 class Txn {
  public:
-  explicit Txn(rocksdb::DB& db) : db_(&db) {}
+  // A batch of the projector's size touches a few thousand keys: the table is sized once for
+  // them rather than rehashed as it grows.
+  explicit Txn(rocksdb::DB& db) : db_(&db) { pending_.reserve(8192); }
   // Direct mode: reads and changes go straight to `state`; write_to() has nothing to write.
   explicit Txn(MemoryState& state) : state_(&state) {}
 
   // The value of `key` as this batch sees it; nullopt when absent. A RocksDB read error other
   // than not-found marks the Txn failed (failed() true) and reads as absent.
-  std::optional<std::string> get(std::string_view key);
-  bool exists(std::string_view key) { return get(key).has_value(); }
+  std::optional<std::string> get(std::string_view key) {
+    const auto value = find(key);
+    return value ? std::optional<std::string>(*value) : std::nullopt;
+  }
+  // get() without the copy: the value, or nullopt when absent; the view is valid until the next
+  // change of this Txn.
+  std::optional<std::string_view> find(std::string_view key);
+  bool exists(std::string_view key) { return find(key).has_value(); }
   void put(std::string key, std::string value);
   // put() of a key the caller knows did not exist before this batch (an index entry of a record
   // this batch created: new_in_batch() of the record's key).
   void put_new(std::string key, std::string value);
   void del(std::string key);
+  // Calls `change` with the value of `key` to change in place (an empty string when absent, which
+  // then becomes present). Over RocksDB this is put() without copying the value out and back; in
+  // memory (a rebuild) the value is copied out and stored again.
+  template <class Change>
+  void edit(std::string key, Change&& change) {
+    if (state_ != nullptr) {
+      std::string value(state_->find(key).value_or(std::string_view()));
+      change(value);
+      state_->put(key, value);
+      return;
+    }
+    change(pending_value(std::move(key)));
+  }
   // True when `key` is known not to have existed before this batch (it may exist now).
   bool new_in_batch(std::string_view key) const;
   // Adds `delta` to an 8-byte counter (absent = 0); a counter that reaches 0 is deleted so that
@@ -71,6 +92,9 @@ class Txn {
     bool changed = false;              // written by this batch (else only read)
   };
   void set(std::string key, std::optional<std::string> value, bool is_new);
+  // The batch's value of `key`, read from the database first when the batch has not seen it,
+  // marked changed and made present.
+  std::string& pending_value(std::string key);
 
   rocksdb::DB* db_ = nullptr;
   MemoryState* state_ = nullptr;

@@ -154,6 +154,79 @@ TEST(Queries, AppointmentPagesMatchTheDecidedState) {
   EXPECT_EQ(appointment(*gen, "no-such-id").error().code, errc::not_found);
 }
 
+// Every combination of the list filters (patient, doctor, local date, status) gives the matching
+// appointments of the decided states, in order (start, then id, shorter ids first), page by page.
+TEST(Queries, FilteredAppointmentPagesMatchTheDecidedState) {
+  SharedRun& run = shared_run();
+  const auto gen = run.store->current();
+  struct Expected {
+    std::string id;
+    std::string doctor_id;
+    std::string patient_id;
+    dm::Instant start;
+    dm::LocalDate day;
+    dm::AppointmentStatus status;
+  };
+  std::vector<Expected> all;
+  for (const auto& [doctor_id, s] : run.workload->states()) {
+    for (const auto& [id, a] : s.appointments()) {
+      all.push_back(
+          {id, doctor_id, a.patient_id, a.start, dm::local_date_of(a.start, *s.zone()), a.status});
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const Expected& a, const Expected& b) {
+    return std::tuple(a.start, a.id.size(), a.id) < std::tuple(b.start, b.id.size(), b.id);
+  });
+  ASSERT_GT(all.size(), 500u);
+  int checked = 0;
+  const auto check = [&](const AppointmentFilter& f, int per_page) {
+    std::vector<std::string> want;
+    for (const Expected& a : all) {
+      if (!f.patient_id.empty() && a.patient_id != f.patient_id) continue;
+      if (!f.doctor_id.empty() && a.doctor_id != f.doctor_id) continue;
+      if (f.date && a.day != *f.date) continue;
+      if (f.status && a.status != *f.status) continue;
+      want.push_back(a.id);
+    }
+    std::int64_t total = -1;
+    const auto got = all_pages(*gen, f, per_page, total);
+    const std::string what = f.patient_id + "/" + f.doctor_id + "/" +
+                             (f.date ? dm::format_local_date(*f.date) : "") + "/" +
+                             (f.status ? std::string(dm::to_string(*f.status)) : "");
+    EXPECT_EQ(got, want) << what;
+    EXPECT_EQ(total, static_cast<std::int64_t>(want.size())) << what;
+    if (!want.empty()) ++checked;
+  };
+  // A few patients, doctors and days that hold appointments.
+  std::vector<std::string> patients;
+  std::vector<std::string> doctors;
+  std::vector<dm::LocalDate> days;
+  for (std::size_t i = 0; i < all.size(); i += all.size() / 6) {
+    patients.push_back(all[i].patient_id);
+    doctors.push_back(all[i].doctor_id);
+    days.push_back(all[i].day);
+  }
+  std::vector<std::optional<dm::AppointmentStatus>> statuses = {std::nullopt};
+  for (int st = 0; st < 8; ++st)
+    statuses.push_back(static_cast<dm::AppointmentStatus>(st));
+  for (const auto& status : statuses) {
+    check({{}, {}, {}, status}, 97);
+    for (const dm::LocalDate day : days) {
+      check({{}, {}, day, status}, 3);
+      for (const std::string& doctor_id : doctors)
+        check({{}, doctor_id, day, status}, 4);
+    }
+    for (const std::string& patient_id : patients) {
+      check({patient_id, {}, {}, status}, 2);
+      for (const std::string& doctor_id : doctors)
+        check({patient_id, doctor_id, {}, status}, 3);
+      for (const dm::LocalDate day : days)
+        check({patient_id, {}, day, status}, 3);
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
 TEST(Queries, StatsMatchTheDecidedState) {
   SharedRun& run = shared_run();
   const auto gen = run.store->current();
