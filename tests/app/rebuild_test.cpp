@@ -14,26 +14,12 @@
 #include "eventstore/embedded_log.hpp"
 #include "projections/projection_store.hpp"
 #include "projections/queries.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace docket::app {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "docket-rb-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = docket::testing::TempDir;
 
 // The demo clinic's events in an embedded log under `data`/log.
 SeedReport seed(const std::filesystem::path& data) {

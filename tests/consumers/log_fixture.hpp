@@ -13,31 +13,11 @@
 
 #include "domain/event_json.hpp"
 #include "eventstore/embedded_log.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace docket::consumers::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "docket-consumers-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::filesystem::filesystem_error("mkdtemp",
-                                              std::error_code(errno, std::generic_category()));
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = docket::testing::TempDir;
 
 inline std::unique_ptr<eventstore::EventLog> open_log(const std::filesystem::path& dir) {
   auto log = eventstore::open_embedded_log({.directory = dir});

@@ -1,34 +1,9 @@
 #pragma once
-// A fresh directory under the system temp directory, removed with everything in it on destruction.
 
-#include <stdlib.h>
-
-#include <filesystem>
-#include <string>
-#include <system_error>
+#include "tests/support/temp_dir.hpp"
 
 namespace docket::eventstore::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "docket-log-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw std::filesystem::filesystem_error("mkdtemp",
-                                              std::error_code(errno, std::generic_category()));
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = docket::testing::TempDir;
 
 }  // namespace docket::eventstore::testing

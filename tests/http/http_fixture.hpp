@@ -26,29 +26,13 @@
 #include "api/server.hpp"
 #include "api/side_store.hpp"
 #include "eventstore/embedded_log.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace docket::http_test {
 
 inline constexpr const char* kSecret = "test-secret-for-docket-http";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "docket-http-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = docket::testing::TempDir;
 
 inline std::string token(const std::string& sub, api::Role role) {
   const auto exp = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +

@@ -18,28 +18,11 @@
 #include "api/side_store.hpp"
 #include "domain/time.hpp"
 #include "eventstore/embedded_log.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace docket::api::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "docket-service-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = docket::testing::TempDir;
 
 inline domain::Instant at(std::string_view rfc3339) {
   const auto t = domain::parse_rfc3339(rfc3339);
