@@ -197,8 +197,8 @@ void BM_ProjectionApply(benchmark::State& state) {
   std::int64_t events = 0;
   const double cpu_before = process_cpu_seconds();
   for (auto _ : state) {
-    auto applied = (*store)->apply(batches[next++ % batches.size()], ModelSet::all(),
-                                   WriteMode::logged);
+    auto applied =
+        (*store)->apply(batches[next++ % batches.size()], ModelSet::all(), WriteMode::logged);
     if (!applied.ok()) state.SkipWithError("apply failed");
     events += static_cast<std::int64_t>(applied->applied);
   }
