@@ -1,4 +1,5 @@
 #pragma once
+// The shared TempDir (tests/support/temp_dir.hpp), named in this module's test namespace.
 
 #include "tests/support/temp_dir.hpp"
 
