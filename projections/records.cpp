@@ -57,6 +57,16 @@ dm::Settings read_settings(Reader& r) {
   return s;
 }
 
+// Counts per appointment status, as DoctorStats and IndexCounts store them.
+void write_by_status(Writer& w, const std::array<std::int64_t, kStatusCount>& counts) {
+  for (const std::int64_t n : counts)
+    w.i64(n);
+}
+void read_by_status(Reader& r, std::array<std::int64_t, kStatusCount>& counts) {
+  for (std::int64_t& n : counts)
+    n = r.i64();
+}
+
 }  // namespace
 
 std::string encode(const DoctorRecord& d) {
@@ -255,8 +265,7 @@ std::optional<WaitlistRecord> decode_waitlist(std::string_view bytes) {
 std::string encode(const DoctorStats& s) {
   Writer w;
   w.i64(s.total);
-  for (const std::int64_t n : s.by_status)
-    w.i64(n);
+  write_by_status(w, s.by_status);
   w.i64(s.unique_patients);
   return w.take();
 }
@@ -265,8 +274,7 @@ std::optional<DoctorStats> decode_stats(std::string_view bytes) {
   Reader r(bytes);
   DoctorStats s;
   s.total = r.i64();
-  for (std::int64_t& n : s.by_status)
-    n = r.i64();
+  read_by_status(r, s.by_status);
   s.unique_patients = r.i64();
   return checked(r, s);
 }
@@ -282,8 +290,7 @@ bool IndexCounts::empty() const {
 std::string encode(const IndexCounts& c) {
   Writer w;
   w.i64(c.any);
-  for (const std::int64_t n : c.by_status)
-    w.i64(n);
+  write_by_status(w, c.by_status);
   return w.take();
 }
 
@@ -291,8 +298,7 @@ std::optional<IndexCounts> decode_index_counts(std::string_view bytes) {
   Reader r(bytes);
   IndexCounts c;
   c.any = r.i64();
-  for (std::int64_t& n : c.by_status)
-    n = r.i64();
+  read_by_status(r, c.by_status);
   return checked(r, c);
 }
 

@@ -4,7 +4,6 @@
 #include "app/rebuild.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <sstream>

@@ -2,8 +2,6 @@
 // A real embedded log in a temp dir and a small writer of catalog events for the consumer and
 // audit tests.
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <memory>
 #include <stdexcept>

@@ -9,7 +9,6 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <chrono>

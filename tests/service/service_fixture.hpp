@@ -6,7 +6,6 @@
 // 1 (48 slots a day). The clock starts at 2027-02-22T00:00:00Z; 2027-03-01 is a Monday.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <filesystem>
