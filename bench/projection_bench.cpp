@@ -1,5 +1,6 @@
 // Read side: projection apply rate (events/s into RocksDB read models), rebuild from zero of a
-// real embedded log, and availability query throughput. Figures: bench/README.md, "Projections".
+// real embedded log, availability query throughput, and clinic-wide appointment pages. Figures:
+// bench/README.md, "Projections".
 //
 // Events are synthetic but realistic: 100 doctors (weekday schedules, 20-minute slots of
 // capacity 2) whose streams interleave bookings (with and without holds), confirmations,
@@ -325,6 +326,49 @@ void BM_AvailabilityQuery(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_AvailabilityQuery)->Unit(benchmark::kMicrosecond);
+
+// appointments() clinic-wide, as an administrator pages it, over a store holding 200,000 applied
+// events of 100 doctors: Arg 0 the first page of every status, 1 the first page of one status,
+// 2 the 20th page of one status, 3 one local day of every doctor.
+void BM_ClinicAppointmentsQuery(benchmark::State& state) {
+  const auto dir = make_temp_dir();
+  auto store = ModelStore::open(dir);
+  if (!store.ok()) std::abort();
+  Synthetic gen;
+  for (int i = 0; i < 200; ++i) {
+    if (!(*store)->apply(gen.next(1000), ModelSet::all(), WriteMode::logged).ok()) std::abort();
+  }
+  AppointmentFilter filter;
+  Paging paging;
+  switch (state.range(0)) {
+    case 1:
+      filter.status = dm::AppointmentStatus::completed;
+      break;
+    case 2:
+      filter.status = dm::AppointmentStatus::completed;
+      paging.page = 20;
+      break;
+    case 3:
+      filter.date = dm::LocalDate(date::year{2027} / 3 / 2);
+      break;
+    default:
+      break;
+  }
+  std::int64_t items = 0;
+  std::int64_t total = 0;
+  for (auto _ : state) {
+    const AppointmentPage page = appointments(**store, filter, paging);
+    items += static_cast<std::int64_t>(page.items.size());
+    total = page.total;
+    benchmark::DoNotOptimize(page);
+  }
+  if (items == 0) state.SkipWithError("the query found nothing");
+  state.SetItemsProcessed(state.iterations());
+  state.counters["total"] = static_cast<double>(total);
+  store = error(errc::closed, "done");
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_ClinicAppointmentsQuery)->Unit(benchmark::kMicrosecond)->DenseRange(0, 3);
 
 }  // namespace
 }  // namespace docket::projections

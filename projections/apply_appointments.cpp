@@ -1,6 +1,9 @@
-// The appointments model: each appointment as the API shows it, indexed by doctor, by patient
-// and clinic-wide, each index both across statuses and per status, with a count per index, so
-// that a page is a seek plus a short walk and its total one read.
+// The appointments model: each appointment as the API shows it, indexed by doctor (across
+// statuses and per status), by patient and clinic-wide (across statuses only), with counts, so
+// that a page is a seek plus a short walk and its total one read. A clinic-wide page of one
+// status or one local day merges the doctors' indexes instead (query_appointments.cpp): a
+// clinic-wide per-status index would cost two more writes at every status change, the most
+// frequent event there is.
 
 #include "projections/apply_internal.hpp"
 #include "projections/records.hpp"
@@ -34,9 +37,10 @@ void count(Txn& txn, Dim dim, std::string_view value, int any,
 }
 
 // Adds (`delta` 1) or removes (-1) the index entries of `a`: all of them, or with `status_only`
-// those a status change moves. The clinic-wide and doctor indexes have an entry across statuses
-// and one per status; a patient's index is short, so it has only the former, with the status in
-// its value (patient_entry), and its page query filters and counts by walking it.
+// those a status change moves. A doctor's index has an entry across statuses and one per status;
+// the clinic-wide index only the former, which a status change leaves alone; a patient's index
+// is short, so it too has only the former, with the status in its value (patient_entry), and its
+// page query filters and counts by walking it.
 void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = false) {
   // The entries of an appointment this batch created cannot exist in the database yet.
   const bool fresh = delta > 0 && txn.new_in_batch(key::appointment(a.id));
@@ -49,11 +53,11 @@ void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = f
       txn.put(std::move(k), std::move(value));
     }
   };
-  for (const std::uint8_t status : {key::kAnyStatus, status_byte(a.status)}) {
-    if (status_only && status == key::kAnyStatus) continue;
-    write(key::appt_index(Dim::all, {}, status, a.start, a.id), a.doctor_id);
-    write(key::appt_index(Dim::doctor, a.doctor_id, status, a.start, a.id), {});
+  if (!status_only) {
+    write(key::appt_index(Dim::all, {}, key::kAnyStatus, a.start, a.id), a.doctor_id);
+    write(key::appt_index(Dim::doctor, a.doctor_id, key::kAnyStatus, a.start, a.id), {});
   }
+  write(key::appt_index(Dim::doctor, a.doctor_id, status_byte(a.status), a.start, a.id), {});
   // A status change rewrites the patient's entry in place: removing it first is not needed.
   if (status_only && delta < 0) return;
   write(key::appt_index(Dim::patient, a.patient_id, key::kAnyStatus, a.start, a.id),
@@ -63,13 +67,11 @@ void index(Txn& txn, const AppointmentRecord& a, int delta, bool status_only = f
 // index() with the counts: adds or removes `a` in every index.
 void enter(Txn& txn, const AppointmentRecord& a, int delta) {
   index(txn, a, delta);
-  for (const auto& [dim, value] : {std::pair{Dim::all, std::string_view()},
-                                   std::pair{Dim::doctor, std::string_view(a.doctor_id)}}) {
-    if (delta > 0) {
-      count(txn, dim, value, 1, std::nullopt, a.status);
-    } else {
-      count(txn, dim, value, -1, a.status, std::nullopt);
-    }
+  count(txn, Dim::all, {}, delta, std::nullopt, std::nullopt);
+  if (delta > 0) {
+    count(txn, Dim::doctor, a.doctor_id, 1, std::nullopt, a.status);
+  } else {
+    count(txn, Dim::doctor, a.doctor_id, -1, a.status, std::nullopt);
   }
 }
 
@@ -93,7 +95,6 @@ struct AppointmentApplier {
     const dm::AppointmentStatus from = a->status;
     a->status = to;
     index(c.txn, *a, 1, true);
-    count(c.txn, Dim::all, {}, 0, from, to);
     count(c.txn, Dim::doctor, a->doctor_id, 0, from, to);
     touch(*a);
   }
@@ -144,7 +145,6 @@ struct AppointmentApplier {
     a->end = e.new_end;
     a->status = e.new_status;
     index(c.txn, *a, 1);
-    count(c.txn, Dim::all, {}, 0, from, a->status);
     count(c.txn, Dim::doctor, a->doctor_id, 0, from, a->status);
     touch(*a);
   }

@@ -109,9 +109,14 @@ std::string appt_index(Dim dim, std::string_view value, std::uint8_t status, dom
 }
 
 std::string appt_count(Dim dim, std::string_view value) {
+  std::string k = appt_count_prefix(dim);
+  key_str(k, value);
+  return k;
+}
+
+std::string appt_count_prefix(Dim dim) {
   std::string k = table('n');
   key_u8(k, static_cast<std::uint8_t>(dim));
-  key_str(k, value);
   return k;
 }
 

@@ -257,6 +257,42 @@ void ModelStore::scan(std::string_view prefix, std::string_view from,
   it->status().PermitUncheckedError();  // a failed scan ends early; queries read what they got
 }
 
+std::unique_ptr<ModelStore::Cursor> ModelStore::cursor(std::string_view prefix,
+                                                       std::string_view from,
+                                                       const rocksdb::Snapshot* snapshot) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  const std::string_view start = from.empty() ? prefix : from;
+  it->Seek(rocksdb::Slice(start.data(), start.size()));
+  return std::make_unique<Cursor>(std::move(it), prefix_end(prefix));
+}
+
+ModelStore::Cursor::Cursor(std::unique_ptr<rocksdb::Iterator> it, std::string end)
+    : it_(std::move(it)), end_(std::move(end)) {}
+
+ModelStore::Cursor::~Cursor() {
+  it_->status().PermitUncheckedError();  // a failed walk ends early, as a scan does
+}
+
+bool ModelStore::Cursor::valid() const {
+  return it_->Valid() && key() < end_;
+}
+
+std::string_view ModelStore::Cursor::key() const {
+  const rocksdb::Slice k = it_->key();
+  return {k.data(), k.size()};
+}
+
+std::string_view ModelStore::Cursor::value() const {
+  const rocksdb::Slice v = it_->value();
+  return {v.data(), v.size()};
+}
+
+void ModelStore::Cursor::next() {
+  it_->Next();
+}
+
 const rocksdb::Snapshot* ModelStore::acquire_snapshot() const {
   return db_->GetSnapshot();
 }

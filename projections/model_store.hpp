@@ -25,6 +25,7 @@
 
 namespace rocksdb {
 class DB;
+class Iterator;
 class Snapshot;
 }  // namespace rocksdb
 
@@ -85,6 +86,11 @@ class ModelStore {
   void scan(std::string_view prefix, std::string_view from,
             const std::function<bool(std::string_view, std::string_view)>& fn,
             const rocksdb::Snapshot* snapshot = nullptr) const;
+  // The keys of [from, prefix_end(prefix)) in order, one at a time: for walking several ranges
+  // side by side (merging them), where scan() walks one. Thread-safe.
+  class Cursor;
+  std::unique_ptr<Cursor> cursor(std::string_view prefix, std::string_view from,
+                                 const rocksdb::Snapshot* snapshot = nullptr) const;
   // A point-in-time snapshot for reads (ReadView); release it exactly once. Thread-safe.
   const rocksdb::Snapshot* acquire_snapshot() const;
   void release_snapshot(const rocksdb::Snapshot* snapshot) const;
@@ -104,6 +110,26 @@ class ModelStore {
   std::atomic<bool> drop_ = false;
 };
 
+// A position in a range of keys (ModelStore::cursor). A read error ends the range early, as in
+// scan(). Use from one thread; the store must outlive the cursor.
+class ModelStore::Cursor {
+ public:
+  Cursor(std::unique_ptr<rocksdb::Iterator> it, std::string end);
+  ~Cursor();
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+
+  bool valid() const;
+  // The current key and value; valid() must be true. Views last until next().
+  std::string_view key() const;
+  std::string_view value() const;
+  void next();
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string end_;  // the range's end, exclusive
+};
+
 // One point in time of a generation for the duration of a query: every read of the view sees the
 // same applied batches, so counts and items of one answer agree even while the projector
 // applies. Built implicitly from a ModelStore, so that `query(store, ...)` reads one snapshot.
@@ -121,6 +147,9 @@ class ReadView {
   void scan(std::string_view prefix, std::string_view from,
             const std::function<bool(std::string_view, std::string_view)>& fn) const {
     store_.scan(prefix, from, fn, snapshot_);
+  }
+  std::unique_ptr<ModelStore::Cursor> cursor(std::string_view prefix, std::string_view from) const {
+    return store_.cursor(prefix, from, snapshot_);
   }
 
  private:

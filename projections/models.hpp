@@ -18,9 +18,11 @@
 //               'a' s(appointment) -> start, whether it takes capacity
 //   appointments'A' s(appointment)                    -> AppointmentRecord
 //               'x' u8(dim) s(dim value) u8(status|all) i(start) s(appointment) -> doctor id
-//                   (clinic-wide), "" (doctor); a patient's has u8(all) entries only, whose
-//                   value is u8(status) then the doctor id
-//               'n' u8(dim) s(dim value)              -> IndexCounts (clinic and doctor dims only)
+//                   (clinic-wide), "" (doctor); a doctor's index has u8(all) and per-status
+//                   entries, the clinic-wide and a patient's u8(all) entries only (a patient's
+//                   value is u8(status) then the doctor id)
+//               'n' u8(dim) s(dim value)              -> IndexCounts (clinic and doctor dims only;
+//                                                        the clinic's counts `any` only)
 //   queues      'W' s(walk-in) -> WalkinRecord;  'w' s(doctor) i(date) u8(called?0:1)
 //                                 u8(2-urgency) u(arrival) s(walk-in) -> "" (waiting or called)
 //               'L' s(entry) -> WaitlistRecord;  'l' s(doctor) i(date) u(priority order)

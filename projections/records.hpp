@@ -139,6 +139,7 @@ std::string appt_index_prefix(Dim dim, std::string_view value, std::uint8_t stat
 std::string appt_index(Dim dim, std::string_view value, std::uint8_t status, domain::Instant start,
                        std::string_view id);
 std::string appt_count(Dim dim, std::string_view value);  // IndexCounts
+std::string appt_count_prefix(Dim dim);                   // every one of `dim`
 // The value of an entry of a patient's index: u8(status) then the doctor id.
 std::string patient_entry(domain::AppointmentStatus status, std::string_view doctor_id);
 std::string walkin(std::string_view id);
