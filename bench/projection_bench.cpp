@@ -198,8 +198,7 @@ void BM_ProjectionApply(benchmark::State& state) {
   std::int64_t events = 0;
   const double cpu_before = process_cpu_seconds();
   for (auto _ : state) {
-    auto applied =
-        (*store)->apply(batches[next++ % batches.size()], ModelSet::all(), WriteMode::logged);
+    auto applied = (*store)->apply(batches[next++ % batches.size()], ModelSet::all());
     if (!applied.ok()) state.SkipWithError("apply failed");
     events += static_cast<std::int64_t>(applied->applied);
   }
@@ -307,7 +306,7 @@ void BM_AvailabilityQuery(benchmark::State& state) {
   if (!store.ok()) std::abort();
   Synthetic gen;
   for (int i = 0; i < 200; ++i) {
-    if (!(*store)->apply(gen.next(1000), ModelSet::all(), WriteMode::logged).ok()) std::abort();
+    if (!(*store)->apply(gen.next(1000), ModelSet::all()).ok()) std::abort();
   }
   const dm::LocalDate from(date::year{2027} / 3 / 1);
   std::int64_t slots = 0;
@@ -336,7 +335,7 @@ void BM_ClinicAppointmentsQuery(benchmark::State& state) {
   if (!store.ok()) std::abort();
   Synthetic gen;
   for (int i = 0; i < 200; ++i) {
-    if (!(*store)->apply(gen.next(1000), ModelSet::all(), WriteMode::logged).ok()) std::abort();
+    if (!(*store)->apply(gen.next(1000), ModelSet::all()).ok()) std::abort();
   }
   AppointmentFilter filter;
   Paging paging;

@@ -65,7 +65,9 @@ ModelStore::ModelStore(std::filesystem::path directory, std::unique_ptr<rocksdb:
 
 ModelStore::~ModelStore() {
   const rocksdb::Status closed = db_->Close();
-  closed.PermitUncheckedError();  // closing after every write already reached the WAL
+  // Closing flushes the memtables; should that fail, reopening re-applies from the older
+  // checkpoint (model_store.hpp), so there is nothing more to do here.
+  closed.PermitUncheckedError();
   db_.reset();
   if (drop_) {
     std::error_code ignored;
@@ -100,8 +102,7 @@ eventstore::Position ModelStore::checkpoint() const {
 }
 
 Result<ApplyCounts> ModelStore::apply(const std::vector<eventstore::Commit>& commits,
-                                      ModelSet models, WriteMode mode,
-                                      const eventstore::Position* until) {
+                                      ModelSet models, const eventstore::Position* until) {
   eventstore::Position next = checkpoint();
   Txn txn(*db_);
   ApplyCounts counts;
@@ -125,7 +126,7 @@ Result<ApplyCounts> ModelStore::apply(const std::vector<eventstore::Commit>& com
   if (!put.ok() || txn.failed()) return error(errc::io_error, "building the write batch failed");
   rocksdb::WriteOptions wo;
   wo.sync = false;
-  wo.disableWAL = mode == WriteMode::bulk;
+  wo.disableWAL = true;                      // the log is the durable copy (header)
   wo.memtable_insert_hint_per_batch = true;  // the batch is in key order (Txn::write_to)
   const rocksdb::Status w = db_->Write(wo, &batch);
   if (!w.ok()) return io(w, "write batch");

@@ -98,7 +98,7 @@ void Projector::run() {
     if (batch->empty()) continue;
     std::lock_guard pause(apply_mu_);
     const std::shared_ptr<ModelStore> gen = store_.current();
-    auto applied = gen->apply(*batch, ModelSet::all(), WriteMode::logged);
+    auto applied = gen->apply(*batch, ModelSet::all());
     if (!applied.ok()) {
       // Nothing of the batch was written: re-read it from the checkpoint after a pause.
       set_error(applied.error());

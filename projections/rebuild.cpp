@@ -175,11 +175,10 @@ Status finish(eventstore::EventLog& log, ModelStore& serving, ModelStore& next,
               const RebuildOptions& options, RebuildProgress& progress) {
   eventstore::Position target = serving.checkpoint();
   target.merge(next.checkpoint());
-  Status caught =
-      catch_up(log, next, options.models, WriteMode::bulk, target, &progress, options.progress);
+  Status caught = catch_up(log, next, options.models, target, &progress, options.progress);
   if (!caught.ok()) return caught;
   if (options.models != ModelSet::all()) {
-    Status serving_caught = catch_up(log, serving, ModelSet::all(), WriteMode::logged, target);
+    Status serving_caught = catch_up(log, serving, ModelSet::all(), target);
     if (!serving_caught.ok()) return serving_caught;
     Status copied = next.copy_tables_from(serving, options.models.complement());
     if (!copied.ok()) return copied;
@@ -189,7 +188,7 @@ Status finish(eventstore::EventLog& log, ModelStore& serving, ModelStore& next,
 
 }  // namespace
 
-Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models, WriteMode mode,
+Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models,
                 const std::optional<eventstore::Position>& until, RebuildProgress* progress,
                 const ProgressFn& on_progress) {
   eventstore::Position target;
@@ -203,7 +202,7 @@ Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models, W
   return apply_until(
       log, store, target, false,
       [&](DecodedBatch& batch, const eventstore::Position* to) {
-        return store.apply(batch.commits(), models, mode, to);
+        return store.apply(batch.commits(), models, to);
       },
       progress, on_progress);
 }

@@ -41,10 +41,10 @@ struct RebuildOptions {
   ProgressFn progress;  // may be empty
 };
 
-// Applies the log's commits after `store`'s checkpoint to `models` in `mode` until the store
+// Applies the log's commits after `store`'s checkpoint to `models` until the store
 // covers `until`, never past it (or, without `until`, up to the log's head when called).
 // Errors: log_error, and ModelStore::apply's. Not thread-safe against other appliers of `store`.
-Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models, WriteMode mode,
+Status catch_up(eventstore::EventLog& log, ModelStore& store, ModelSet models,
                 const std::optional<eventstore::Position>& until,
                 RebuildProgress* progress = nullptr, const ProgressFn& on_progress = {});
 
