@@ -285,11 +285,6 @@ std::string_view ModelStore::Cursor::key() const {
   return {k.data(), k.size()};
 }
 
-std::string_view ModelStore::Cursor::value() const {
-  const rocksdb::Slice v = it_->value();
-  return {v.data(), v.size()};
-}
-
 void ModelStore::Cursor::next() {
   it_->Next();
 }

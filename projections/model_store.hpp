@@ -119,9 +119,8 @@ class ModelStore::Cursor {
   Cursor& operator=(const Cursor&) = delete;
 
   bool valid() const;
-  // The current key and value; valid() must be true. Views last until next().
+  // The current key; valid() must be true. The view lasts until next().
   std::string_view key() const;
-  std::string_view value() const;
   void next();
 
  private:
