@@ -125,7 +125,6 @@ Result<ApplyCounts> ModelStore::apply(const std::vector<eventstore::Commit>& com
   const rocksdb::Status put = batch.Put(std::string(kCheckpointKey), next.to_token());
   if (!put.ok() || txn.failed()) return error(errc::io_error, "building the write batch failed");
   rocksdb::WriteOptions wo;
-  wo.sync = false;
   wo.disableWAL = true;                      // the log is the durable copy (header)
   wo.memtable_insert_hint_per_batch = true;  // the batch is in key order (Txn::write_to)
   const rocksdb::Status w = db_->Write(wo, &batch);

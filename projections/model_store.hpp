@@ -62,7 +62,7 @@ class ModelStore {
   Result<ApplyCounts> apply(const std::vector<eventstore::Commit>& commits, ModelSet models,
                             const eventstore::Position* until = nullptr);
 
-  // Makes bulk writes durable (memtables to disk). Errors: io_error.
+  // Makes every applied batch durable (memtables to disk). Errors: io_error.
   Status flush();
   // Loads `next`'s entries (it returns false at the end; keys strictly increasing, none of them
   // the checkpoint key) and `checkpoint` into this generation, which must be empty, as table

@@ -95,8 +95,9 @@ struct DoctorStats {
 std::string encode(const DoctorStats& r);
 std::optional<DoctorStats> decode_stats(std::string_view bytes);
 
-// The counts of one appointment index (clinic-wide or one doctor's): every appointment, and per
-// status. One value per index, so that a status change moves both its counts in one write.
+// The counts of one appointment index: every appointment, and per status for a doctor's (the
+// clinic-wide index has no per-status entries, so its counts keep `any` only). One value per
+// index, so that a status change moves both its counts in one write.
 struct IndexCounts {
   std::int64_t any = 0;
   std::array<std::int64_t, kStatusCount> by_status{};
